@@ -1,0 +1,9 @@
+import { main } from './main.js';
+
+// The only place that sets the process's exit code.
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

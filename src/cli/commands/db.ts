@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { importOsv, osvStatus } from '../../osv/db.js';
+import { updateOsv } from '../../osv/update.js';
+import { UsageError } from '../../model/errors.js';
+import type { RegisterCommand } from './types.js';
+
+export const registerDb: RegisterCommand = (program, wrap) => {
+  const db = program.command('db').description('the offline OSV database');
+
+  db.command('import')
+    .description("import OSV records: osv.dev's <Ecosystem>/all.zip layout, a ZIP, or a folder of JSON records")
+    .argument('<sources...>', 'folders or ZIP files')
+    .action(
+      wrap(async (context, sources: string[]) => {
+        const report = await importOsv(join(context.home, 'osv'), sources.map(context.path));
+        let failed = false;
+        for (const [ecosystem, result] of Object.entries(report).sort(([a], [b]) => a.localeCompare(b))) {
+          context.io.stdout.write(`${ecosystem}\t${result.records} records\t${result.skipped} skipped\n`);
+          for (const error of result.errors.slice(0, 20)) context.logger.warn(error, { ecosystem });
+          if (result.records === 0) failed = true;
+        }
+        if (Object.keys(report).length === 0) throw new UsageError(`no OSV records found in ${sources.join(', ')}`);
+        return failed ? 3 : 0;
+      }),
+    );
+
+  db.command('status')
+    .description('per-ecosystem record counts and how fresh the data is')
+    .action(
+      wrap(async (context) => {
+        const rows = osvStatus(join(context.home, 'osv'));
+        if (context.json) {
+          context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return 0;
+        }
+        if (rows.length === 0) {
+          context.io.stdout.write('no OSV data imported: run "sieve db update" or "sieve db import DIR|ZIP"\n');
+          return 0;
+        }
+        context.io.stdout.write('ecosystem\trecords\tlast modified\timported at\tsource\n');
+        for (const row of rows) {
+          context.io.stdout.write(`${row.ecosystem}\t${row.records}\t${row.lastModified ?? '-'}\t${row.importedAt ?? '-'}\t${row.source ?? '-'}\n`);
+        }
+        return 0;
+      }),
+    );
+
+  db.command('update')
+    .description("download osv.dev's per-ecosystem all.zip for the ecosystems in use (only when changed)")
+    .option('--ecosystems <names...>', 'ecosystems to update (default: those already imported, or all Sieve reads)')
+    .option('--targets <file>', 'the scan-targets file (for its osv.dbUrl)', 'scan-targets.json')
+    .option('--db-url <url>', 'base URL of the <Ecosystem>/all.zip files')
+    .action(
+      wrap(async (context, options: { ecosystems?: string[]; targets: string; dbUrl?: string }) => {
+        const osvDir = join(context.home, 'osv');
+        const loaded = loadConfig(context.path(options.targets));
+        const baseUrl = options.dbUrl ?? loaded.config?.osv.dbUrl;
+        const ecosystems = options.ecosystems ?? osvStatus(osvDir).map((row) => row.ecosystem);
+        if (ecosystems.length === 0) throw new UsageError('--ecosystems: name the ecosystems to download (none imported yet)');
+        const results = await updateOsv(osvDir, ecosystems, baseUrl);
+        let failed = false;
+        for (const result of results) {
+          context.io.stdout.write(`${result.ecosystem}\t${result.status}${result.records !== undefined ? `\t${result.records} records` : ''}${result.error ? `\t${result.error}` : ''}\n`);
+          if (result.status === 'failed') failed = true;
+        }
+        return failed ? 3 : 0;
+      }),
+    );
+};

@@ -1,0 +1,55 @@
+import { Option } from 'commander';
+import { join } from 'node:path';
+import type { StoredFinding } from '../../model/records.js';
+import { Store } from '../../store/store.js';
+import type { RegisterCommand } from './types.js';
+
+type StateFilter = 'open' | 'new' | 'fixed' | 'suppressed';
+
+function selectState(findings: StoredFinding[], state?: StateFilter): StoredFinding[] {
+  switch (state) {
+    case undefined:
+      return findings;
+    case 'open':
+      return findings.filter((finding) => finding.state === 'open');
+    case 'fixed':
+      return findings.filter((finding) => finding.state === 'fixed');
+    case 'new':
+      return findings.filter((finding) => finding.state === 'open' && (finding.lastTransition === 'new' || finding.lastTransition === 'reopened'));
+    case 'suppressed':
+      return findings.filter((finding) => finding.state === 'open' && (finding.suppression || (finding.triage && finding.triage.status !== 'open')));
+  }
+}
+
+function row(finding: StoredFinding): string {
+  const what = finding.vulnerability
+    ? `${finding.vulnerability.id} ${finding.package?.name ?? ''}@${finding.package?.version ?? ''}`
+    : `${finding.rule?.tool ?? finding.source}:${finding.rule?.id ?? ''}`;
+  const where = `${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}` : ''}`;
+  return [finding.id, finding.target, finding.state, finding.severity, what, where].join('\t');
+}
+
+export const registerFindings: RegisterCommand = (program, wrap) => {
+  program
+    .command('findings')
+    .description('list stored findings')
+    .option('--target <name>', 'only this target')
+    .addOption(new Option('--state <state>', 'only findings in this state').choices(['open', 'new', 'fixed', 'suppressed']))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(
+      wrap(async (context, options: { target?: string; state?: StateFilter; format: 'table' | 'json' }) => {
+        const store = Store.open(join(context.home, 'sieve.db'));
+        try {
+          const findings = selectState(store.findings({ target: options.target }), options.state);
+          if (options.format === 'json') context.io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+          else {
+            context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\n');
+            for (const finding of findings) context.io.stdout.write(`${row(finding)}\n`);
+          }
+          return 0;
+        } finally {
+          store.close();
+        }
+      }),
+    );
+};

@@ -1,0 +1,31 @@
+import { Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { checkoutDirectory } from '../../checkout/clone.js';
+import { inventoryDirectory } from '../../inventory/walk.js';
+import { buildBom } from '../../sbom/build.js';
+import { serializeBom } from '../../sbom/serialize.js';
+import type { RegisterCommand } from './types.js';
+
+export const registerSbom: RegisterCommand = (program, wrap) => {
+  program
+    .command('sbom')
+    .description('write the CycloneDX SBOM of a local directory (no store involved)')
+    .argument('<path>', 'the directory')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'xml']).default('json'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(
+      wrap(async (context, path: string, options: { format: 'json' | 'xml'; output?: string }) => {
+        const dir = checkoutDirectory(context.path(path)).dir;
+        const inventory = inventoryDirectory(dir);
+        for (const error of inventory.errors) context.logger.error(`${error.path}: ${error.message}`, { extractor: error.extractor });
+        for (const warning of inventory.warnings) context.logger.warn(warning);
+        const bom = buildBom({ target: { name: basename(dir), repo: dir }, packages: inventory.packages, timestamp: context.now(), toolVersion: context.version });
+        const text = serializeBom(bom, options.format);
+        if (options.output) writeFileSync(context.path(options.output), text);
+        else context.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+        context.logger.info('sbom written', { packages: inventory.packages.length, files: inventory.files.length });
+        return inventory.errors.length ? 3 : 0;
+      }),
+    );
+};

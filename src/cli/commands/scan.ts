@@ -1,0 +1,89 @@
+import { Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { ConfigError, UsageError } from '../../model/errors.js';
+import { SEVERITIES, type Severity } from '../../model/types.js';
+import { runScan } from '../../pipeline/scan.js';
+import { loadPolicy } from '../policy.js';
+import { vulnerabilitySource } from '../vulnerability-source.js';
+import type { RegisterCommand } from './types.js';
+
+interface ScanOptions {
+  targets: string;
+  only?: string[];
+  concurrency: string;
+  shard?: string;
+  osvDb?: string;
+  failOn?: Severity;
+  offline?: boolean;
+  rules?: string;
+}
+
+export function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`--shard: expected I/N with 1 <= I <= N, got "${value}"`);
+  return { index, count };
+}
+
+export const registerScan: RegisterCommand = (program, wrap) => {
+  program
+    .command('scan')
+    .description('scan every target, store the results, and write what is new')
+    .option('--targets <file>', 'the scan-targets file', 'scan-targets.json')
+    .option('--only <name...>', 'scan only these targets')
+    .option('--concurrency <n>', 'targets scanned at once', '4')
+    .option('--shard <i/n>', 'scan only the i-th of n shares of the targets')
+    .option('--osv-db <dir>', 'offline OSV data: an imported index, or osv.dev\'s <Ecosystem>/all.zip layout (default <home>/osv)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new finding is at least this severe').choices([...SEVERITIES]))
+    .option('--offline', 'never use the network (the offline OSV index only)')
+    .option('--rules <dir>', 'policy rules folder', 'rules')
+    .action(
+      wrap(async (context, options: ScanOptions) => {
+        const concurrency = Number(options.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: expected a whole number >= 1, got "${options.concurrency}"`);
+        const shard = options.shard ? parseShard(options.shard) : undefined;
+        const file = context.path(options.targets);
+        const loaded = loadConfig(file);
+        for (const warning of loaded.warnings) context.logger.warn(warning, { file });
+        if (!loaded.config) throw new ConfigError(file, loaded.errors);
+        const config = loaded.config;
+        if (options.only) {
+          const unknown = options.only.filter((name) => !config.targets.some((target) => target.name === name || target.key === name));
+          if (unknown.length) throw new UsageError(`--only: no target named ${unknown.map((name) => `"${name}"`).join(', ')} in ${file}`);
+        }
+        const rulesDir = context.path(options.rules ?? 'rules');
+        const policy = loadPolicy(existsSync(rulesDir) ? rulesDir : undefined, config, context);
+        const vulnerabilities = await vulnerabilitySource(context, config, {
+          osvDb: options.osvDb ? context.path(options.osvDb) : join(context.home, 'osv'),
+          offline: options.offline === true,
+        });
+        const result = await runScan({
+          config,
+          home: context.home,
+          only: options.only,
+          concurrency,
+          shard,
+          vulnerabilities,
+          failOn: options.failOn,
+          now: context.now,
+          logger: context.logger,
+          toolVersion: context.version,
+          policy,
+        });
+        if (!context.json) {
+          for (const target of result.summary.targets) {
+            const c = target.counts;
+            context.io.stdout.write(
+              `${target.name}\t${target.status}\t${target.commit?.slice(0, 12) ?? '-'}\tnew ${c.new} reopened ${c.reopened} fixed ${c.fixed} open ${c.open} suppressed ${c.suppressed}\n`,
+            );
+            for (const error of target.errors) context.io.stdout.write(`  error: ${error}\n`);
+          }
+          context.io.stdout.write(`${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
+        }
+        return result.exitCode;
+      }),
+    );
+};

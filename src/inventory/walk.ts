@@ -1,0 +1,176 @@
+import picomatch from 'picomatch';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { errorMessage, InputTooLargeError, ParseError } from '../model/errors.js';
+import type { Package } from '../model/types.js';
+import { extractors } from './registry.js';
+import type { Extractor } from './types.js';
+
+export interface WalkOptions {
+  /** Only look below these repo-relative paths or globs (all of the tree when empty). */
+  paths?: readonly string[];
+  /** Repo-relative globs never read. */
+  exclude?: readonly string[];
+  /** Read lockfiles in test-fixture and example folders too. */
+  includeTestFixtures?: boolean;
+  /** OSV ecosystem names whose files are not read. */
+  skipEcosystems?: readonly string[];
+  maxFileBytes?: number;
+  maxFiles?: number;
+}
+
+export interface InventoriedFile {
+  path: string;
+  extractor: string;
+  ecosystem: string;
+  packages: number;
+}
+
+export interface FileError {
+  path: string;
+  extractor: string;
+  ecosystem: string;
+  message: string;
+}
+
+export interface InventoryResult {
+  files: InventoriedFile[];
+  packages: Package[];
+  errors: FileError[];
+  warnings: string[];
+}
+
+/** Folders that hold other people's code or test data, not the project's dependencies. */
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'bower_components', 'vendor', 'third_party', 'third-party', '.venv', 'venv', '__pycache__', '.tox']);
+const TEST_FIXTURE_DIRECTORIES = new Set(['fixtures', '__fixtures__', 'testdata', 'test-fixtures', 'test_data', 'examples', 'example']);
+
+/** Lockfiles are text; anything larger than this is not one we should parse in memory. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_FILES = 200_000;
+
+interface Matcher {
+  extractor: Extractor;
+  matches: (relativePath: string, baseName: string) => boolean;
+}
+
+function matchersFor(skipEcosystems: readonly string[]): Matcher[] {
+  return [...extractors.values()]
+    .filter((extractor) => !skipEcosystems.includes(extractor.ecosystem))
+    .map((extractor) => {
+      const byPath = extractor.patterns.filter((pattern) => pattern.includes('/'));
+      const byName = extractor.patterns.filter((pattern) => !pattern.includes('/'));
+      const pathMatch = byPath.length ? picomatch(byPath as string[], { dot: true }) : undefined;
+      const nameMatch = byName.length ? picomatch(byName as string[], { dot: true }) : undefined;
+      return {
+        extractor,
+        matches: (relativePath: string, baseName: string) => Boolean(nameMatch?.(baseName) || pathMatch?.(relativePath)),
+      };
+    });
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads a file of the checkout for an extractor: only regular files (never a symlink), inside
+ * the checkout, within the size bound.
+ */
+export function readConfined(root: string, relativePath: string, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
+  const normalized = posix.normalize(relativePath.replace(/\\/g, '/'));
+  if (normalized.startsWith('../') || normalized === '..' || posix.isAbsolute(normalized)) return undefined;
+  const parts = normalized.split('/');
+  let current = root;
+  for (const part of parts) {
+    current = join(current, part);
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      return undefined;
+    }
+    if (stat.isSymbolicLink()) return undefined;
+  }
+  const stat = lstatSync(current);
+  if (!stat.isFile() || stat.size > maxBytes) return undefined;
+  return stripBom(readFileSync(current, 'utf8'));
+}
+
+/** Walks the checkout once and runs every extractor on the files it claims. */
+export function inventoryDirectory(root: string, options: WalkOptions = {}): InventoryResult {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  const matchers = matchersFor(options.skipEcosystems ?? []);
+  const excluded = options.exclude?.length ? picomatch(options.exclude as string[], { dot: true }) : () => false;
+  const within = options.paths?.length
+    ? picomatch(options.paths.flatMap((path) => [path, `${path.replace(/\/+$/, '')}/**`]), { dot: true })
+    : () => true;
+  // A directory is entered when it may contain a wanted path: it is one, or a prefix of one.
+  const roots = (options.paths ?? []).map((path) => path.replace(/\/+$/, ''));
+  const mayContain = (dir: string) =>
+    roots.length === 0 || within(dir) || roots.some((path) => path.startsWith(`${dir}/`) || /[*?[{]/.test(path));
+
+  const result: InventoryResult = { files: [], packages: [], errors: [], warnings: [] };
+  let visited = 0;
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const dir = pending.pop() as string;
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch (error) {
+      result.warnings.push(`${dir || '.'}: cannot read directory: ${errorMessage(error)}`);
+      continue;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const relativePath = dir ? `${dir}/${entry.name}` : entry.name;
+      // Symlinks are never followed: they could point out of the checkout.
+      if (entry.isSymbolicLink()) continue;
+      if (excluded(relativePath)) continue;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+        if (!options.includeTestFixtures && TEST_FIXTURE_DIRECTORIES.has(entry.name)) continue;
+        if (mayContain(relativePath)) pending.push(relativePath);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      if (++visited > maxFiles) {
+        result.warnings.push(`stopped after ${maxFiles} files: the tree is larger than Sieve reads`);
+        pending.length = 0;
+        break;
+      }
+      if (!within(relativePath)) continue;
+      for (const { extractor, matches } of matchers) {
+        if (!matches(relativePath, entry.name)) continue;
+        runExtractor(root, relativePath, extractor, maxBytes, result);
+      }
+    }
+  }
+  result.files.sort((a, b) => a.path.localeCompare(b.path) || a.extractor.localeCompare(b.extractor));
+  return result;
+}
+
+function runExtractor(root: string, relativePath: string, extractor: Extractor, maxBytes: number, result: InventoryResult): void {
+  const fail = (message: string) => result.errors.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, message });
+  let content: string;
+  try {
+    const size = lstatSync(join(root, relativePath)).size;
+    if (size > maxBytes) throw new InputTooLargeError(relativePath, size, maxBytes);
+    content = stripBom(readFileSync(join(root, relativePath), 'utf8'));
+  } catch (error) {
+    fail(errorMessage(error));
+    return;
+  }
+  const folder = posix.dirname(relativePath);
+  const readSibling = (path: string) => readConfined(root, posix.join(folder === '.' ? '' : folder, path), maxBytes);
+  try {
+    const extracted = extractor.parse(content, relativePath, readSibling);
+    result.packages.push(...extracted.packages);
+    for (const warning of extracted.warnings ?? []) result.warnings.push(warning.startsWith(relativePath) ? warning : `${relativePath}: ${warning}`);
+    result.files.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: extracted.packages.length });
+  } catch (error) {
+    // A parser bug is reported like a bad file: one file must not stop the others.
+    fail(error instanceof ParseError ? error.reason : `${extractor.id} could not read it: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * What the store keeps and hands back: runs, per-target scans, findings with their lifecycle,
+ * and the transitions each run made. Writers in report/ take these; they never query SQLite.
+ */
+import type { Finding, FindingState, StageFailure, TargetStatus, Transition, TransitionCounts, TriageStatus } from './types.js';
+
+/** Why a finding alerted in a run (DESIGN: only new findings alert, and each says why). */
+export type NewReason =
+  | 'new-target'
+  | 'new-advisory'
+  | 'dependency-change'
+  | 'code-change'
+  | 'tool-change'
+  | 'reopened'
+  | 'triage-expired';
+
+/** Which OSV data a run matched against. */
+export interface OsvProvenance {
+  source: 'offline' | 'api' | 'osv-scanner';
+  /** Per ecosystem: record count and the newest `modified` of its records / the data's Last-Modified. */
+  ecosystems: Record<string, { records: number; lastModified?: string; importedAt?: string }>;
+}
+
+export interface RunRecord {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  osv?: OsvProvenance;
+  /** Tool versions seen in this run, e.g. { eslint: '9.1.0' }. */
+  tools?: Record<string, string>;
+}
+
+/** One target in one run: when, at which commit, how it went. */
+export interface TargetScanRecord {
+  runId: string;
+  target: string;
+  /** Git URL or local path; undefined for SBOM targets. */
+  repo?: string;
+  ref?: string;
+  commit?: string;
+  /** For SBOM targets: the SBOM's component, e.g. an image name and tag. */
+  subject?: string;
+  status: TargetStatus;
+  startedAt: string;
+  finishedAt: string;
+  errors: StageFailure[];
+  counts: TransitionCounts;
+  /** Code-scanning categories (one per tool and per lockfile) this scan reported. */
+  categories?: string[];
+}
+
+export interface TriageRecord {
+  status: TriageStatus;
+  reason: string;
+  until?: string;
+  by: string;
+  at: string;
+}
+
+/** A policy rule that silenced a finding in its latest run. */
+export interface SuppressionRecord {
+  rule: string;
+  reason: string;
+  until?: string;
+}
+
+/** A finding as stored: the finding of its latest observation plus its lifecycle. */
+export interface StoredFinding extends Finding {
+  /** Stable id: same problem, same id, across runs (model/fingerprint.ts). */
+  id: string;
+  target: string;
+  state: FindingState;
+  firstSeen: string;
+  lastSeen: string;
+  /** Commit of the scan that first saw it and of the latest one that saw it. */
+  firstCommit?: string;
+  lastCommit?: string;
+  fixedAt?: string;
+  /** What the latest run that looked at it did to it. */
+  lastTransition: Transition;
+  newReason?: NewReason;
+  triage?: TriageRecord;
+  suppression?: SuppressionRecord;
+}
+
+/** A transition of one finding in one run: the rows of the weekly diff. */
+export interface FindingEvent {
+  runId: string;
+  at: string;
+  target: string;
+  commit?: string;
+  transition: Exclude<Transition, 'unchanged'>;
+  reason?: NewReason;
+  finding: StoredFinding;
+}

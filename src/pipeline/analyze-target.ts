@@ -1,0 +1,116 @@
+import picomatch from 'picomatch';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveAnalyzer, runAnalyzer } from '../analyzers/registry.js';
+import type { TargetConfig } from '../config/load.js';
+import { readConfined } from '../inventory/walk.js';
+import { errorMessage } from '../model/errors.js';
+import type { StageFailure } from '../model/types.js';
+import { codeFingerprint } from '../sarif/identity.js';
+import { importSarif } from '../sarif/import.js';
+import type { IncomingFinding } from '../store/findings.js';
+import type { TargetCheckout } from './checkout-target.js';
+
+export interface TargetAnalysis {
+  findings: IncomingFinding[];
+  failures: StageFailure[];
+  warnings: string[];
+  toolVersions: Record<string, string>;
+  /** Tools that ran (or whose SARIF was imported) this time, with or without results. */
+  tools: string[];
+  retiredCategories: string[];
+}
+
+const MAX_SARIF_BYTES = 50 * 1024 * 1024;
+const MAX_SARIF_FILES = 200;
+
+/** Repo-relative files matching the target's `sarif` globs; never through a symlink. */
+function findSarifFiles(root: string, globs: readonly string[]): string[] {
+  if (globs.length === 0) return [];
+  const matches = picomatch(globs as string[], { dot: true });
+  const found: string[] = [];
+  const pending = [''];
+  let visited = 0;
+  while (pending.length && visited < 100_000) {
+    const dir = pending.pop() as string;
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      visited += 1;
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) continue;
+      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') pending.push(path);
+      else if (entry.isFile() && matches(path)) found.push(path);
+    }
+  }
+  return found.sort().slice(0, MAX_SARIF_FILES);
+}
+
+function toIncoming(findings: ReturnType<typeof importSarif>['findings']): IncomingFinding[] {
+  return findings.map((finding) => ({ finding, codeFingerprint: codeFingerprint(finding) }));
+}
+
+/** Runs the target's analyzers and imports its SARIF files. A failure fails only its own tool. */
+export async function analyzeTarget(target: TargetConfig, checkout: TargetCheckout, tempDir: string, _now: () => Date): Promise<TargetAnalysis> {
+  const result: TargetAnalysis = { findings: [], failures: [], warnings: [], toolVersions: {}, tools: [], retiredCategories: [] };
+  if (checkout.sbomFile) return result;
+  const readFile = (path: string) => readConfined(checkout.dir, path);
+
+  const importText = (text: string, sourceName: string, tool?: string) => {
+    try {
+      const imported = importSarif(text, { sourceName, checkoutDir: checkout.dir, readFile, maxBytes: MAX_SARIF_BYTES });
+      // Findings of an analyzer Sieve ran belong to that analyzer's stage, whatever the log calls its driver.
+      const findings = tool ? imported.findings.map((finding) => ({ ...finding, source: tool })) : imported.findings;
+      result.findings.push(...toIncoming(findings));
+      result.warnings.push(...imported.errors.map((error) => `${sourceName}: ${error}`));
+      for (const importedTool of imported.tools) {
+        result.tools.push(importedTool.name.toLowerCase());
+        if (importedTool.version) result.toolVersions[importedTool.name.toLowerCase()] = importedTool.version;
+      }
+    } catch (error) {
+      // An unreadable log says nothing about which findings are gone: keep every code finding of
+      // that tool (or, when the tool is unknown, of every tool) as it was.
+      result.failures.push({ stage: 'sarif', source: tool ?? 'code:*', message: errorMessage(error) });
+    }
+  };
+
+  if (target.analyzers.length > 0) {
+    mkdirSync(tempDir, { recursive: true });
+    try {
+      for (const entry of target.analyzers) {
+        let analyzer;
+        try {
+          analyzer = resolveAnalyzer(entry);
+        } catch (error) {
+          result.failures.push({ stage: 'analyzer', source: typeof entry === 'string' ? entry : entry.name, message: errorMessage(error) });
+          continue;
+        }
+        const run = await runAnalyzer(analyzer, checkout.dir, { tempDir });
+        if (run.toolVersion) result.toolVersions[run.tool] = run.toolVersion;
+        if (run.status !== 'ok' || run.sarifText === undefined) {
+          result.failures.push({ stage: 'analyzer', source: run.tool, message: run.error ?? `${run.tool} failed` });
+          continue;
+        }
+        importText(run.sarifText, `${run.tool} output`, run.tool);
+        result.tools.push(run.tool);
+      }
+    } finally {
+      rmSync(tempDir, { recursive: true, force: true });
+    }
+  }
+
+  for (const file of findSarifFiles(checkout.dir, target.sarif)) {
+    const text = readConfined(checkout.dir, file, MAX_SARIF_BYTES);
+    if (text === undefined) {
+      result.failures.push({ stage: 'sarif', source: 'code:*', path: undefined, message: `${file}: cannot read the SARIF file (missing, too large or a link)` });
+      continue;
+    }
+    importText(text, file);
+  }
+  result.tools = [...new Set(result.tools)].sort();
+  return result;
+}

@@ -1,0 +1,89 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetConfig } from '../config/load.js';
+import type { OsvProvenance, StoredFinding } from '../model/records.js';
+import type { Package, StageFailure, TargetStatus, TransitionCounts } from '../model/types.js';
+import { codeScanningSarif } from '../report/code-scanning.js';
+import { newFindingsJson, newFindingsMarkdown } from '../report/new-findings.js';
+import { buildBom } from '../sbom/build.js';
+import { serializeBom } from '../sbom/serialize.js';
+import type { TargetCheckout } from './checkout-target.js';
+
+export interface TargetSummary {
+  name: string;
+  key: string;
+  repo?: string;
+  ref?: string;
+  commit?: string;
+  subject?: string;
+  status: TargetStatus;
+  scannedAt: string;
+  errors: string[];
+  warnings: string[];
+  counts: TransitionCounts;
+}
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  osv?: OsvProvenance;
+  tools: Record<string, string>;
+  targets: TargetSummary[];
+  policy?: unknown;
+}
+
+/** Writes through a temporary file so a reader never sees half a file. */
+export function writeFileAtomically(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+export function targetOutputDir(runDir: string, target: TargetConfig): string {
+  return join(runDir, 'targets', target.name);
+}
+
+export interface TargetOutputInput {
+  packages: Package[];
+  commit?: string;
+  checkout: TargetCheckout;
+  open: StoredFinding[];
+  categories: string[];
+  retired: string[];
+  toolVersions: Record<string, string>;
+  timestamp: Date;
+  toolVersion: string;
+  failures: StageFailure[];
+}
+
+/** `targets/<name>/sbom.cdx.json` and `targets/<name>/code-scanning.sarif`. */
+export function writeTargetOutputs(runDir: string, target: TargetConfig, input: TargetOutputInput): void {
+  const dir = targetOutputDir(runDir, target);
+  mkdirSync(dir, { recursive: true });
+  const bom = buildBom({
+    target: { name: target.name, repo: target.repo ?? target.path, ref: target.ref, commit: input.commit },
+    packages: input.packages,
+    timestamp: input.timestamp,
+    toolVersion: input.toolVersion,
+  });
+  writeFileAtomically(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
+  const tools: Record<string, string | undefined> = { ...input.toolVersions };
+  const { log } = codeScanningSarif({
+    target: target.name,
+    commit: input.commit,
+    repoUri: target.repo,
+    findings: input.open,
+    tools,
+    retiredCategories: input.retired,
+  });
+  writeFileAtomically(join(dir, 'code-scanning.sarif'), `${JSON.stringify(log, null, 2)}\n`);
+}
+
+/** `summary.json`, `new.json` and `new.md` of the run. */
+export function writeRunOutputs(runDir: string, summary: RunSummary, newFindings: StoredFinding[]): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileAtomically(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomically(join(runDir, 'new.json'), newFindingsJson(newFindings));
+  writeFileAtomically(join(runDir, 'new.md'), newFindingsMarkdown(newFindings, { runId: summary.runId, generatedAt: summary.finishedAt }));
+}

@@ -1,0 +1,56 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonPath, loadConfig } from '../../src/config/load.js';
+import { repoRoot } from '../helpers/cli.js';
+import { tempDir } from '../helpers/git.js';
+
+function load(content: unknown) {
+  const file = join(tempDir(), 'scan-targets.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return { file, ...loadConfig(file) };
+}
+
+describe('loadConfig', () => {
+  it('accepts the project\'s own example file', () => {
+    const result = loadConfig(join(repoRoot, 'scan-targets.json'));
+    expect(result.errors).toEqual([]);
+    expect(result.config?.targets.map((target) => `${target.name}:${target.kind}`)).toEqual(['sieve:repo', 'example-app:directory', 'notebook-image:sbom']);
+  });
+
+  it('applies defaults and resolves local paths against the file', () => {
+    const { file, config } = load({
+      defaults: { analyzers: ['eslint'], exclude: ['docs/**'], sarif: ['ci/*.sarif'] },
+      targets: [
+        { name: 'a', repo: 'https://example.invalid/a.git', ref: 'main', exclude: ['x/**'] },
+        { name: 'b', path: 'sub/dir', analyzers: [] },
+        { name: 'renamed', id: 'old-name', sbom: 'image.cdx.json' },
+      ],
+    });
+    const [a, b, c] = config?.targets ?? [];
+    expect(a).toMatchObject({ kind: 'repo', repo: 'https://example.invalid/a.git', ref: 'main', analyzers: ['eslint'], exclude: ['docs/**', 'x/**'], sarif: ['ci/*.sarif'] });
+    expect(b).toMatchObject({ kind: 'directory', path: join(file, '..', 'sub/dir'), analyzers: [] });
+    expect(c).toMatchObject({ kind: 'sbom', key: 'old-name', name: 'renamed' });
+  });
+
+  it.each([
+    [{ targets: [{ name: 'a' }] }, 'targets[0]: expected exactly one of "repo", "path" or "sbom"'],
+    [{ targets: [{ name: 'a', repo: 'x', sbom: 'y' }] }, 'targets[0]: expected exactly one of "repo", "path" or "sbom" (found repo, sbom)'],
+    [{ targets: [{ name: 'a', repo: 'x', colour: 'red' }] }, 'targets[0]: unknown key "colour"'],
+    [{ targets: [{ name: 'bad name', repo: 'x' }] }, 'targets[0].name: must match pattern'],
+    [{ targets: [{ name: 'a', repo: 'x', analyzers: [{ command: ['x'] }] }] }, 'targets[0].analyzers[0]'],
+    [{ targets: [{ name: 'a', repo: 'x' }, { name: 'a', path: 'y' }] }, 'targets[1].name: "a" is already used by targets[0]'],
+    [{ osv: { source: 'cloud' }, targets: [] }, 'osv.source: expected one of "offline", "api", "osv-scanner"'],
+    [{}, '(root): missing required key "targets"'],
+    ['{ "targets": [', '(root): not valid JSON'],
+  ])('rejects %j with a JSON path', (content, expected) => {
+    const result = load(content);
+    expect(result.config).toBeUndefined();
+    expect(result.errors.join('\n')).toContain(expected);
+  });
+
+  it('turns JSON pointers into the paths users read', () => {
+    expect(jsonPath('/targets/3/analyzers/0/name')).toBe('targets[3].analyzers[0].name');
+    expect(jsonPath('')).toBe('(root)');
+  });
+});

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/model/types.js';
+import { Store } from '../../src/store/store.js';
+import type { ReconcileInput } from '../../src/store/findings.js';
+import { tempDir } from '../helpers/git.js';
+
+function dependency(id: string, aliases: string[], version = '1.0.0', lockfile = 'package-lock.json'): Finding {
+  return {
+    kind: 'dependency',
+    source: 'osv',
+    severity: 'high',
+    title: `${id} in lodash@${version}`,
+    location: { path: lockfile, startLine: 10 },
+    cwes: [],
+    package: { ecosystem: 'npm', name: 'lodash', version, purl: `pkg:npm/lodash@${version}`, direct: true, scope: 'runtime' },
+    vulnerability: { id, aliases, fixedVersions: ['4.17.21'] },
+  };
+}
+
+function code(ruleId: string, path: string, line: number): Finding {
+  return { kind: 'code', source: 'eslint', severity: 'medium', title: ruleId, location: { path, startLine: line }, cwes: [], rule: { id: ruleId, tool: 'eslint' } };
+}
+
+describe('store reconcile', () => {
+  let store: Store;
+  let run = 0;
+  beforeEach(() => {
+    store = Store.open(join(tempDir(), 'sieve.db'));
+  });
+  afterEach(() => store.close());
+
+  function reconcile(findings: ReconcileInput['findings'], failures: ReconcileInput['failures'] = []) {
+    run += 1;
+    const runId = `run-${run}`;
+    const at = `2026-11-${String(run).padStart(2, '0')}T00:00:00.000Z`;
+    store.beginRun(runId, at);
+    return store.recordTarget({ runId, target: 'app', at, commit: `c${run}`, findings, failures }, () => ({
+      runId,
+      target: 'app',
+      startedAt: at,
+      finishedAt: at,
+      status: 'ok',
+      errors: failures,
+      counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 },
+    })).touched;
+  }
+  const transitions = (touched: ReturnType<typeof reconcile>) => touched.map((finding) => `${finding.vulnerability?.id ?? finding.rule?.id} ${finding.lastTransition}`).sort();
+
+  it('keeps a dependency finding when its advisory gains an alias, and reports it under its first id', () => {
+    const first = reconcile([{ finding: dependency('GHSA-aaaa', []) }]);
+    expect(transitions(first)).toEqual(['GHSA-aaaa new']);
+    const second = reconcile([{ finding: dependency('GHSA-aaaa', ['CVE-2020-1']) }]);
+    expect(transitions(second)).toEqual(['GHSA-aaaa unchanged']);
+    expect(second[0]?.id).toBe(first[0]?.id);
+    expect(second[0]?.vulnerability?.aliases).toEqual(['CVE-2020-1']);
+    // The same problem reported under the alias as its primary id is still the same finding.
+    const third = reconcile([{ finding: dependency('CVE-2020-1', ['GHSA-aaaa']) }]);
+    expect(third[0]?.id).toBe(first[0]?.id);
+    expect(third[0]?.vulnerability?.id).toBe('GHSA-aaaa');
+    expect(third[0]?.lastTransition).toBe('unchanged');
+  });
+
+  it('folds two results that alias each other into one finding', () => {
+    const touched = reconcile([{ finding: dependency('GHSA-bbbb', ['CVE-2021-2']) }, { finding: dependency('CVE-2021-2', ['GHSA-bbbb']) }]);
+    expect(touched).toHaveLength(1);
+  });
+
+  it('keeps the id across a version bump and per lockfile', () => {
+    const first = reconcile([{ finding: dependency('GHSA-cccc', [], '1.0.0') }, { finding: dependency('GHSA-cccc', [], '1.0.0', 'web/package-lock.json') }]);
+    expect(first).toHaveLength(2);
+    const second = reconcile([{ finding: dependency('GHSA-cccc', [], '1.0.1') }, { finding: dependency('GHSA-cccc', [], '1.0.0', 'web/package-lock.json') }]);
+    expect(transitions(second)).toEqual(['GHSA-cccc unchanged', 'GHSA-cccc unchanged']);
+  });
+
+  it('fixes what is gone, reopens what comes back', () => {
+    reconcile([{ finding: dependency('GHSA-dddd', []) }]);
+    expect(transitions(reconcile([]))).toEqual(['GHSA-dddd fixed']);
+    const back = reconcile([{ finding: dependency('GHSA-dddd', []) }]);
+    expect(transitions(back)).toEqual(['GHSA-dddd reopened']);
+    expect(back[0]?.newReason).toBe('reopened');
+  });
+
+  it('never fixes findings a failed stage covers', () => {
+    reconcile([{ finding: dependency('GHSA-eeee', []) }, { finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'abc:1' }]);
+    expect(reconcile([], [{ stage: 'inventory', source: 'osv', path: 'package-lock.json', message: 'broken' }, { stage: 'analyzer', source: 'eslint', message: 'crashed' }])).toEqual([]);
+    expect(reconcile([], [{ stage: 'osv', source: 'osv', ecosystem: 'npm', message: 'no data' }, { stage: 'sarif', source: 'code:*', message: 'bad log' }])).toEqual([]);
+    expect(reconcile([], [{ stage: 'checkout', source: '*', message: 'clone failed' }])).toEqual([]);
+    // A failure elsewhere protects nothing here.
+    const touched = reconcile([], [{ stage: 'inventory', source: 'osv', path: 'other/package-lock.json', message: 'broken' }]);
+    expect(transitions(touched)).toEqual(['GHSA-eeee fixed', 'no-eval fixed']);
+    expect(store.findings({ target: 'app', state: 'open' })).toEqual([]);
+  });
+
+  it('names code findings by fingerprint, not by line', () => {
+    const first = reconcile([{ finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'abc:1' }]);
+    const moved = reconcile([{ finding: code('no-eval', 'src/a.js', 9), codeFingerprint: 'abc:1' }]);
+    expect(moved[0]?.id).toBe(first[0]?.id);
+    expect(moved[0]?.lastTransition).toBe('unchanged');
+    expect(moved[0]?.location.startLine).toBe(9);
+  });
+
+  it('records transitions as events for the weekly diff', () => {
+    reconcile([{ finding: dependency('GHSA-ffff', []) }]);
+    reconcile([]);
+    const events = store.events('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z');
+    expect(events.map((event) => `${event.transition} ${event.finding.vulnerability?.id}`)).toEqual(['new GHSA-ffff', 'fixed GHSA-ffff']);
+  });
+});
