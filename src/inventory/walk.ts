@@ -55,7 +55,8 @@ interface Matcher {
 
 function matchersFor(skipEcosystems: readonly string[]): Matcher[] {
   return [...extractors.values()]
-    .filter((extractor) => !skipEcosystems.includes(extractor.ecosystem))
+    // SBOM readers yield many ecosystems: their packages are filtered one by one instead.
+    .filter((extractor) => extractor.mixedEcosystems || !skipEcosystems.includes(extractor.ecosystem))
     .map((extractor) => {
       const byPath = extractor.patterns.filter((pattern) => pattern.includes('/'));
       const byName = extractor.patterns.filter((pattern) => !pattern.includes('/'));
@@ -143,7 +144,7 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
       if (!within(relativePath)) continue;
       for (const { extractor, matches } of matchers) {
         if (!matches(relativePath, entry.name)) continue;
-        runExtractor(root, relativePath, extractor, maxBytes, result);
+        runExtractor(root, relativePath, extractor, maxBytes, result, options.skipEcosystems ?? []);
       }
     }
   }
@@ -151,7 +152,14 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
   return result;
 }
 
-function runExtractor(root: string, relativePath: string, extractor: Extractor, maxBytes: number, result: InventoryResult): void {
+function runExtractor(
+  root: string,
+  relativePath: string,
+  extractor: Extractor,
+  maxBytes: number,
+  result: InventoryResult,
+  skipEcosystems: readonly string[],
+): void {
   const fail = (message: string) => result.errors.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, message });
   let content: string;
   try {
@@ -166,9 +174,10 @@ function runExtractor(root: string, relativePath: string, extractor: Extractor, 
   const readSibling = (path: string) => readConfined(root, posix.join(folder === '.' ? '' : folder, path), maxBytes);
   try {
     const extracted = extractor.parse(content, relativePath, readSibling);
-    result.packages.push(...extracted.packages);
+    const packages = skipEcosystems.length ? extracted.packages.filter((pkg) => !skipEcosystems.includes(pkg.ecosystem)) : extracted.packages;
+    result.packages.push(...packages);
     for (const warning of extracted.warnings ?? []) result.warnings.push(warning.startsWith(relativePath) ? warning : `${relativePath}: ${warning}`);
-    result.files.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: extracted.packages.length });
+    result.files.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: packages.length });
   } catch (error) {
     // A parser bug is reported like a bad file: one file must not stop the others.
     fail(error instanceof ParseError ? error.reason : `${extractor.id} could not read it: ${errorMessage(error)}`);

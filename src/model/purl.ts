@@ -57,14 +57,24 @@ export function purlFor(
   qualifiers?: Record<string, string>,
 ): string {
   const parts = splitName(ecosystem, name);
-  return new PackageURL(
-    PURL_TYPES[ecosystem],
-    parts.namespace,
-    parts.name,
-    version || undefined,
-    qualifiers && Object.keys(qualifiers).length > 0 ? qualifiers : undefined,
-    undefined,
-  ).toString();
+  const build = (withVersion: string | undefined) =>
+    new PackageURL(
+      PURL_TYPES[ecosystem],
+      parts.namespace,
+      parts.name,
+      withVersion,
+      qualifiers && Object.keys(qualifiers).length > 0 ? qualifiers : undefined,
+      undefined,
+    ).toString();
+  try {
+    return build(version || undefined);
+  } catch (error) {
+    // packageurl-js's golang check throws a ReferenceError (a bug in the library) for versions
+    // like `v1.9` that start with "v" but are not semver; such versions exist in go.mod files.
+    if (ecosystem !== 'Go' || !version || !(error instanceof ReferenceError)) throw error;
+    const [base, ...rest] = build(undefined).split('?');
+    return [`${base}@${encodeURIComponent(version)}`, ...rest].join('?');
+  }
 }
 
 /** purl type → OSV ecosystem, for SBOM inputs that carry purls only. */

@@ -1,0 +1,124 @@
+import { parse as parseToml } from 'smol-toml';
+import { ParseError, errorMessage } from '../../model/errors.js';
+import { purlFor } from '../../model/purl.js';
+import type { ExtractResult, Package } from '../../model/types.js';
+import type { Extractor } from '../types.js';
+
+/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
+function purlAt(path: string, line: number, name: string, version: string): string {
+  try {
+    return purlFor('crates.io', name, version);
+  } catch (error) {
+    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+interface LockedPackage {
+  name: string;
+  version: string;
+  source?: string;
+  dependencies: string[];
+  line: number;
+}
+
+/** Lines of the `[[package]]` headers, in order: smol-toml gives no positions. */
+function packageHeaderLines(content: string): number[] {
+  const lines: number[] = [];
+  content.split('\n').forEach((text, index) => {
+    if (/^\s*\[\[\s*package\s*\]\]\s*(#.*)?$/.test(text)) lines.push(index + 1);
+  });
+  return lines;
+}
+
+/**
+ * A dependency reference: `name`, `name version` or `name version (source)` (v1 always writes all
+ * three). Returns the name and version, if given.
+ */
+function splitReference(reference: string): { name: string; version?: string } {
+  const [name = '', version] = reference.trim().split(/\s+/);
+  return { name, version };
+}
+
+export function parseCargoLock(content: string, path: string): ExtractResult {
+  let document: Record<string, unknown>;
+  try {
+    document = parseToml(content);
+  } catch (error) {
+    throw new ParseError(path, `not valid TOML: ${errorMessage(error).split('\n')[0]}`, { cause: error });
+  }
+  const rawPackages = document.package ?? [];
+  if (!Array.isArray(rawPackages)) throw new ParseError(path, '"package" is not an array of tables ([[package]])');
+  const headerLines = packageHeaderLines(content);
+
+  const locked: LockedPackage[] = rawPackages.map((raw: unknown, index) => {
+    if (typeof raw !== 'object' || raw === null) throw new ParseError(path, `package #${index + 1} is not a table`);
+    const entry = raw as Record<string, unknown>;
+    const line = headerLines.length === rawPackages.length ? headerLines[index]! : 1;
+    if (typeof entry.name !== 'string' || typeof entry.version !== 'string') {
+      throw new ParseError(path, `line ${line}: package #${index + 1} has no string name and version`);
+    }
+    const dependencies = entry.dependencies ?? [];
+    if (!Array.isArray(dependencies) || dependencies.some((dep) => typeof dep !== 'string')) {
+      throw new ParseError(path, `line ${line}: dependencies of ${entry.name} are not a list of strings`);
+    }
+    return {
+      name: entry.name,
+      version: entry.version,
+      source: typeof entry.source === 'string' ? entry.source : undefined,
+      dependencies: dependencies as string[],
+      line,
+    };
+  });
+
+  const byName = new Map<string, LockedPackage[]>();
+  for (const pkg of locked) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  const resolve = (reference: string): LockedPackage | undefined => {
+    const { name, version } = splitReference(reference);
+    const candidates = (byName.get(name) ?? []).filter((pkg) => version === undefined || pkg.version === version);
+    // Cargo writes a bare name only when one version of it is locked.
+    return candidates.length === 1 || version !== undefined ? candidates[0] : undefined;
+  };
+
+  // Packages without a source are the workspace's own crates: not packages, but what they depend on is direct.
+  const members = locked.filter((pkg) => pkg.source === undefined);
+  const direct = new Set<LockedPackage>();
+  for (const member of members) {
+    for (const reference of member.dependencies) {
+      const target = resolve(reference);
+      if (target) direct.add(target);
+    }
+  }
+
+  const warnings: string[] = [];
+  const packages: Package[] = [];
+  const purlOf = (pkg: LockedPackage): string => purlAt(path, pkg.line, pkg.name, pkg.version);
+  const seen = new Set<string>();
+  for (const pkg of locked) {
+    if (pkg.source === undefined) continue;
+    const key = `${pkg.name}@${pkg.version}@${pkg.source}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (pkg.source.startsWith('git+')) {
+      warnings.push(`${path}:${pkg.line}: ${pkg.name} ${pkg.version} comes from git (${pkg.source}); advisories match it by version only`);
+    }
+    const dependsOn = pkg.dependencies.map(resolve).filter((dep): dep is LockedPackage => dep !== undefined && dep.source !== undefined);
+    packages.push({
+      ecosystem: 'crates.io',
+      name: pkg.name,
+      version: pkg.version,
+      purl: purlOf(pkg),
+      direct: direct.has(pkg),
+      scope: 'runtime',
+      location: { path, line: pkg.line },
+      dependsOn: [...new Set(dependsOn.map(purlOf))],
+    });
+  }
+  return { packages, warnings };
+}
+
+export const cargoLockExtractor: Extractor = {
+  id: 'cargo/cargo-lock',
+  ecosystem: 'crates.io',
+  patterns: ['Cargo.lock'],
+  parse: (content, path) => parseCargoLock(content, path),
+};

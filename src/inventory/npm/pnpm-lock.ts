@@ -1,0 +1,197 @@
+import { ParseError } from '../../model/errors.js';
+import type { DependencyScope, ExtractResult } from '../../model/types.js';
+import type { Extractor } from '../types.js';
+import { keyLines, loadYaml } from '../yaml-fast.js';
+import { NpmPackageSet, splitNameVersion } from './common.js';
+
+/**
+ * pnpm-lock.yaml, lockfileVersion 5.x (`/name/1.0.0_peer@1`), 6.x (`/name@1.0.0(peer@1)`) and
+ * 9.0 (`name@1.0.0` in `packages`, dependency edges in `snapshots`). `importers` (or the top
+ * level of a single-project 5.x/6.x lockfile) say what the project declares and how.
+ */
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const IMPORTER_FIELDS: readonly [string, DependencyScope][] = [
+  ['dependencies', 'runtime'],
+  ['optionalDependencies', 'optional'],
+  ['devDependencies', 'dev'],
+];
+
+/** A version as pnpm writes it: digits first (semver), never a path or URL. */
+function looksLikeVersion(version: string): boolean {
+  return /^v?\d[^\s:/#]*$/.test(version) && version.length <= 256;
+}
+
+/** Drops the peer-dependency suffix: `(react@18.2.0)` (6.x, 9.0) or `_react@18.2.0` (5.x). */
+function stripPeers(version: string): string {
+  const paren = version.indexOf('(');
+  const base = paren < 0 ? version : version.slice(0, paren);
+  const underscore = base.indexOf('_');
+  return underscore < 0 ? base : base.slice(0, underscore);
+}
+
+/** name and version of a package key, or undefined for keys that are not name+version. */
+function parseKey(rawKey: string, major: number): { name: string; version: string } | undefined {
+  let key = rawKey.startsWith('/') ? rawKey.slice(1) : rawKey;
+  const paren = key.indexOf('(');
+  if (paren >= 0) key = key.slice(0, paren);
+  if (major < 6) {
+    // [host/]name/version[_peers], the name possibly scoped; a host prefix holds a dot
+    const segments = key.split('/');
+    if (segments.length > 2 && !segments[0]?.startsWith('@') && segments[0]?.includes('.')) segments.shift();
+    if (segments.length < 2) return undefined;
+    const version = stripPeers(segments.pop() as string);
+    const name = segments.join('/');
+    if (name.split('/').length > (name.startsWith('@') ? 2 : 1)) return undefined;
+    return looksLikeVersion(version) ? { name, version } : undefined;
+  }
+  const split = splitNameVersion(key);
+  if (!split) return undefined;
+  const version = stripPeers(split.range);
+  return looksLikeVersion(version) ? { name: split.name, version } : undefined;
+}
+
+/** The version reference of an importer or package dependency: `1.0.0`, or `{ version: 1.0.0 }` (6.x+). */
+function referenceOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (isObject(value) && (typeof value.version === 'string' || typeof value.version === 'number')) {
+    return String(value.version);
+  }
+  return undefined;
+}
+
+export function parsePnpmLock(content: string, path: string): ExtractResult {
+  const doc = loadYaml(content, path);
+  // An empty file (or only comments) lists nothing.
+  if (doc === null || doc === undefined) return { packages: [], warnings: [] };
+  if (!isObject(doc)) throw new ParseError(path, 'expected a YAML mapping at the top level');
+  if (doc.lockfileVersion === undefined) throw new ParseError(path, 'no lockfileVersion: not a pnpm lockfile');
+  const major = Number.parseInt(String(doc.lockfileVersion), 10);
+  if (![5, 6, 7, 9].includes(major)) {
+    throw new ParseError(path, `unsupported lockfileVersion ${JSON.stringify(doc.lockfileVersion)} (Sieve reads 5.x, 6.x and 9.0)`);
+  }
+  for (const field of ['packages', 'snapshots', 'importers']) {
+    if (doc[field] !== undefined && doc[field] !== null && !isObject(doc[field])) {
+      throw new ParseError(path, `"${field}" must be a mapping`);
+    }
+  }
+  const packages = isObject(doc.packages) ? doc.packages : {};
+  const snapshots = isObject(doc.snapshots) ? doc.snapshots : undefined;
+  const lines = keyLines(content).nested;
+  const packageLines = lines.get('packages') ?? new Map<string, number>();
+  const snapshotLines = lines.get('snapshots') ?? new Map<string, number>();
+
+  const warnings: string[] = [];
+  const set = new NpmPackageSet(path);
+  /** lockfile key (with peer suffix) → name@version key of the set */
+  const pkgKeyOf = new Map<string, string>();
+  const addEntry = (key: string, entry: Json, line: number): void => {
+    const resolution = isObject(entry.resolution) ? entry.resolution : {};
+    const fromKey = parseKey(key, major);
+    const named = typeof entry.name === 'string' && typeof entry.version === 'string';
+    const name = named ? (entry.name as string) : fromKey?.name;
+    const version = named ? (entry.version as string) : (fromKey?.version ?? (typeof entry.version === 'string' ? entry.version : undefined));
+    const tarball = typeof resolution.tarball === 'string' ? resolution.tarball : undefined;
+    if (resolution.type === 'directory' || key.startsWith('file:') || key.startsWith('link:')) return;
+    const registryTarball = tarball === undefined || /\/-\/.+\.tgz$/.test(tarball);
+    if (resolution.type === 'git' || resolution.repo !== undefined || !registryTarball || !name || !version || !looksLikeVersion(version)) {
+      warnings.push(`${path}:${line}: ${key} is not a registry package (${tarball ?? String(resolution.repo ?? 'no version')}); skipped`);
+      return;
+    }
+    const scope: DependencyScope = entry.dev === true ? 'dev' : entry.optional === true ? 'optional' : 'runtime';
+    pkgKeyOf.set(key, set.add({ name, version, direct: false, scope, line }));
+  };
+
+  for (const [key, value] of Object.entries(packages)) {
+    addEntry(key, isObject(value) ? value : {}, packageLines.get(key) ?? 1);
+  }
+  if (snapshots) {
+    // 9.0: a snapshot is a package with its peers resolved; its package entry has the details
+    for (const [key, value] of Object.entries(snapshots)) {
+      if (pkgKeyOf.has(key)) continue;
+      const paren = key.indexOf('(');
+      if (paren > 0 && Object.hasOwn(packages, key.slice(0, paren)) && !pkgKeyOf.has(key.slice(0, paren))) continue;
+      if (paren < 0 && Object.hasOwn(packages, key)) continue; // its package was skipped, with a warning
+      const parsed = parseKey(key, major);
+      const base = parsed ? `${parsed.name}@${parsed.version}` : undefined;
+      const baseKey = base === undefined ? undefined : pkgKeyOf.get(base);
+      if (baseKey !== undefined) {
+        pkgKeyOf.set(key, baseKey);
+        if (isObject(value) && value.optional === true) {
+          const pkg = set.get(baseKey);
+          if (pkg && pkg.scope === 'runtime') pkg.scope = 'optional';
+        }
+      } else if (!(base !== undefined && base in packages)) {
+        addEntry(key, isObject(value) ? value : {}, snapshotLines.get(key) ?? 1);
+      }
+    }
+  }
+
+  /** The set key a dependency reference points at: `1.0.0(peer)`, `/name/1.0.0` or `real@1.0.0`. */
+  const resolveRef = (depName: string, ref: string): string | undefined => {
+    if (ref.startsWith('link:') || ref.startsWith('file:') || ref.startsWith('workspace:')) return undefined;
+    let name = depName;
+    let version = stripPeers(ref);
+    if (ref.startsWith('/') || !/^v?\d/.test(ref)) {
+      const parsed = parseKey(ref, ref.startsWith('/') && !ref.slice(1).includes('@', 1) ? 5 : Math.max(major, 6));
+      if (!parsed) return pkgKeyOf.get(ref);
+      name = parsed.name;
+      version = parsed.version;
+    }
+    const key = NpmPackageSet.keyOf(name, version);
+    if (!set.has(key)) return undefined;
+    const pkg = set.get(key);
+    if (pkg && name !== depName && pkg.alias === undefined) pkg.alias = depName;
+    return key;
+  };
+
+  const edgeSource = snapshots ?? packages;
+  for (const [key, value] of Object.entries(edgeSource)) {
+    const from = pkgKeyOf.get(key);
+    if (from === undefined || !isObject(value)) continue;
+    for (const field of ['dependencies', 'optionalDependencies'] as const) {
+      const deps = value[field];
+      if (!isObject(deps)) continue;
+      for (const [depName, ref] of Object.entries(deps)) {
+        const reference = referenceOf(ref);
+        const to = reference === undefined ? undefined : resolveRef(depName, reference);
+        if (to !== undefined) set.addEdge(from, to, field === 'optionalDependencies');
+      }
+    }
+  }
+
+  const importers: Json[] = isObject(doc.importers)
+    ? Object.values(doc.importers).filter(isObject)
+    : [doc];
+  const roots = new Map<string, DependencyScope>();
+  for (const importer of importers) {
+    for (const [field, scope] of IMPORTER_FIELDS) {
+      const deps = importer[field];
+      if (!isObject(deps)) continue;
+      for (const [depName, value] of Object.entries(deps)) {
+        const reference = referenceOf(value);
+        const key = reference === undefined ? undefined : resolveRef(depName, reference);
+        if (key === undefined) continue;
+        const pkg = set.get(key);
+        if (pkg) pkg.direct = true;
+        const previous = roots.get(key);
+        roots.set(key, previous === undefined || previous === 'dev' || scope === 'runtime' ? scope : previous);
+      }
+    }
+  }
+  set.propagateScopes(roots);
+  return { packages: set.packages(true), warnings };
+}
+
+export const pnpmLockExtractor: Extractor = {
+  id: 'npm/pnpm-lock',
+  ecosystem: 'npm',
+  patterns: ['pnpm-lock.yaml'],
+  parse: parsePnpmLock,
+};

@@ -1,0 +1,127 @@
+import { ParseError, errorMessage } from '../../model/errors.js';
+import { purlFor } from '../../model/purl.js';
+import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
+import type { Extractor } from '../types.js';
+
+/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
+function purlAt(path: string, line: number, name: string, version: string): string {
+  try {
+    return purlFor('Packagist', name, version);
+  } catch (error) {
+    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+interface Entry {
+  name: string;
+  version: string;
+  require: string[];
+  scope: DependencyScope;
+  line: number;
+}
+
+/** Offset → 1-based line, by binary search over the line starts. */
+function lineFinder(content: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = content.indexOf('\n'); i >= 0; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
+}
+
+/** Composer writes tags as `v1.2.3`; the advisories use `1.2.3`. */
+function normaliseVersion(version: string): string {
+  return /^v\d/i.test(version) ? version.slice(1) : version;
+}
+
+export function parseComposerLock(content: string, path: string): ExtractResult {
+  let document: unknown;
+  try {
+    document = JSON.parse(content);
+  } catch (error) {
+    throw new ParseError(path, `not valid JSON: ${errorMessage(error)}`, { cause: error });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new ParseError(path, 'not a composer.lock: the top level is not a JSON object');
+  }
+  const root = document as Record<string, unknown>;
+  if (!('packages' in root) && !('packages-dev' in root)) {
+    throw new ParseError(path, 'not a composer.lock: neither "packages" nor "packages-dev" is present');
+  }
+
+  // JSON.parse gives no positions: find each package's `"name": "..."` in document order.
+  const lineOf = lineFinder(content);
+  let cursor = 0;
+  const locate = (name: string): number => {
+    const pattern = new RegExp(`"name"\\s*:\\s*${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`, 'g');
+    pattern.lastIndex = cursor;
+    const match = pattern.exec(content);
+    if (!match) return 1;
+    cursor = match.index + match[0].length;
+    return lineOf(match.index);
+  };
+
+  const entries: Entry[] = [];
+  const warnings: string[] = [];
+  for (const [key, scope] of [
+    ['packages', 'runtime'],
+    ['packages-dev', 'dev'],
+  ] as const) {
+    const list = root[key] ?? [];
+    if (!Array.isArray(list)) throw new ParseError(path, `"${key}" is not an array`);
+    list.forEach((raw: unknown, index) => {
+      if (typeof raw !== 'object' || raw === null) throw new ParseError(path, `${key}[${index}] is not an object`);
+      const item = raw as Record<string, unknown>;
+      if (typeof item.name !== 'string' || typeof item.version !== 'string') {
+        throw new ParseError(path, `${key}[${index}] has no string "name" and "version"`);
+      }
+      const line = locate(item.name);
+      const require = typeof item.require === 'object' && item.require !== null ? Object.keys(item.require) : [];
+      entries.push({ name: item.name.toLowerCase(), version: normaliseVersion(item.version), require, scope, line });
+      if (item.version.startsWith('dev-') || item.version.endsWith('-dev')) {
+        warnings.push(`${path}:${line}: ${item.name} is locked to the branch "${item.version}"; advisories may not match a branch`);
+      }
+    });
+  }
+
+  const versionOf = new Map<string, string>();
+  for (const entry of entries) if (!versionOf.has(entry.name)) versionOf.set(entry.name, entry.version);
+  const packages: Package[] = [];
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const key = `${entry.name}@${entry.version}@${entry.scope}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Platform requirements (php, ext-*, lib-*) are not in the lock, so they drop out here.
+    const dependsOn = entry.require.flatMap((name) => {
+      const version = versionOf.get(name.toLowerCase());
+      return version === undefined ? [] : [purlAt(path, entry.line, name.toLowerCase(), version)];
+    });
+    packages.push({
+      ecosystem: 'Packagist',
+      name: entry.name,
+      version: entry.version,
+      purl: purlAt(path, entry.line, entry.name, entry.version),
+      // composer.lock does not say which packages composer.json requires.
+      direct: false,
+      scope: entry.scope,
+      location: { path, line: entry.line },
+      dependsOn,
+    });
+  }
+  return { packages, warnings };
+}
+
+export const composerLockExtractor: Extractor = {
+  id: 'packagist/composer-lock',
+  ecosystem: 'Packagist',
+  patterns: ['composer.lock'],
+  parse: (content, path) => parseComposerLock(content, path),
+};

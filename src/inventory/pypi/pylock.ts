@@ -1,0 +1,110 @@
+/**
+ * PEP 751 `pylock.toml` / `pylock.<name>.toml`: `[[packages]]` with name, version and one source
+ * (`index`/`wheels`/`sdist`, `archive`, `vcs` or `directory`), optional `dependencies`
+ * (`{ name, version? }`) and a `marker`.
+ *
+ * `vcs` and `directory` entries are skipped with a warning: they name a checkout, not a released
+ * version that advisories could speak of.
+ * Scope comes from the marker: a package whose marker names a default dependency group (or no
+ * group and no extra) is runtime; one pulled in only by extras is optional; one only by
+ * non-default dependency groups is dev.
+ * Direct: when the lock records edges, a package nothing depends on is direct (markRootsDirect);
+ * without any edges there is nothing to derive from and every package is reported transitive.
+ */
+import type { Extractor } from '../types.js';
+import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
+import {
+  byName,
+  entryLines,
+  isEmptyText,
+  isTable,
+  makePackage,
+  markRootsDirect,
+  parseToml,
+  resolveEdge,
+  stringArrayField,
+  stringField,
+  tableArray,
+  setDependsOn,
+} from './common.js';
+
+const FORMAT = 'pylock.toml';
+
+export function parsePylock(content: string, path: string): ExtractResult {
+  if (isEmptyText(content)) return { packages: [], warnings: [`${path}: file is empty`] };
+  const doc = parseToml(content, path, FORMAT);
+  const entries = tableArray(doc, 'packages', path, FORMAT);
+  const lines = entryLines(
+    content,
+    'packages',
+    entries.map((entry) => stringField(entry, 'name')),
+  );
+  const defaultGroups = new Set(stringArrayField(doc, 'default-groups'));
+  const warnings: string[] = [];
+  const packages: Package[] = [];
+  const edgesOf = new Map<Package, { name: string; version?: string }[]>();
+  let recordsEdges = false;
+
+  entries.forEach((entry, index) => {
+    const line = lines[index] ?? 1;
+    const name = stringField(entry, 'name');
+    if (!name) {
+      warnings.push(`${path}:${line}: package entry without a name, skipped`);
+      return;
+    }
+    if (Array.isArray(entry.dependencies)) recordsEdges = true;
+    for (const kind of ['vcs', 'directory'] as const) {
+      if (entry[kind] !== undefined) {
+        const source = isTable(entry[kind]) ? (stringField(entry[kind], 'url') ?? stringField(entry[kind], 'path') ?? '?') : '?';
+        warnings.push(`${path}:${line}: ${name} comes from a ${kind === 'vcs' ? 'version-control checkout' : 'local directory'} (${source}), skipped`);
+        return;
+      }
+    }
+    const version = stringField(entry, 'version') ?? '';
+    if (!version) warnings.push(`${path}:${line}: ${name} has no version, reported unpinned`);
+    const pkg = makePackage({
+      name,
+      version,
+      direct: false,
+      scope: scopeOf(stringField(entry, 'marker'), defaultGroups),
+      path,
+      line,
+      unpinned: !version,
+    });
+    packages.push(pkg);
+    const refs = Array.isArray(entry.dependencies)
+      ? entry.dependencies.filter(isTable).flatMap((dep) => {
+          const depName = stringField(dep, 'name');
+          const depVersion = stringField(dep, 'version');
+          if (!depName) return [];
+          return [depVersion === undefined ? { name: depName } : { name: depName, version: depVersion }];
+        })
+      : [];
+    edgesOf.set(pkg, refs);
+  });
+
+  const index = byName(packages);
+  for (const pkg of packages) {
+    const edges = (edgesOf.get(pkg) ?? []).flatMap((ref) => resolveEdge(index, ref.name, ref.version));
+    setDependsOn(pkg, edges);
+  }
+  if (recordsEdges) markRootsDirect(packages);
+  return warnings.length > 0 ? { packages, warnings } : { packages };
+}
+
+function scopeOf(marker: string | undefined, defaultGroups: Set<string>): DependencyScope {
+  if (!marker) return 'runtime';
+  const groups = [...marker.matchAll(/["']([^"']+)["']\s+in\s+dependency_groups/g)].map((match) => match[1] ?? '');
+  const extras = [...marker.matchAll(/["']([^"']+)["']\s+in\s+extras/g)].map((match) => match[1] ?? '');
+  if (groups.length === 0 && extras.length === 0) return 'runtime';
+  if (groups.some((group) => defaultGroups.has(group))) return 'runtime';
+  if (extras.length > 0) return 'optional';
+  return 'dev';
+}
+
+export const pylockExtractor: Extractor = {
+  id: 'pypi/pylock',
+  ecosystem: 'PyPI',
+  patterns: ['pylock.toml', 'pylock.*.toml'],
+  parse: (content, path) => parsePylock(content, path),
+};
