@@ -1,0 +1,448 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { SieveError, errorMessage } from '../model/errors.js';
+import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
+import type { OsvProvenance } from '../model/records.js';
+import { isEcosystem } from '../model/types.js';
+import type { EcosystemImport, ImportReport, OsvEcosystemMeta, OsvIndex, OsvRecord } from './types.js';
+
+/**
+ * The offline OSV index: one file per ecosystem, `<osvDir>/<ecosystem>.jsonl`.
+ *   line 1: metadata (OsvEcosystemMeta)
+ *   line 2: { offsets: number[], names: { [normalisedName]: recordIndex[] } }
+ *   then one compact record per line; `offsets` are the records' start positions in that body.
+ * Loading reads the file and the two header lines; records are parsed only when a package asks.
+ */
+
+/** Bounds for untrusted archives: one record, one archive, one directory walk. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_WALK_DEPTH = 4;
+const MAX_WALK_FILES = 2_000_000;
+/** Key under which records without any affected package of a known ecosystem are reported. */
+const UNKNOWN_ECOSYSTEM = '(unknown)';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** A folder named after an OSV ecosystem (`npm/all.zip`) says what its records are about. */
+function folderHint(dir: string): string | undefined {
+  const name = path.basename(path.resolve(dir));
+  return isEcosystem(name) ? name : undefined;
+}
+
+export function indexFileName(ecosystem: string): string {
+  return `${encodeURIComponent(baseEcosystem(ecosystem))}.jsonl`;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why a parsed JSON value is not an OSV record Sieve can use, or undefined when it is. */
+export function recordProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'not a JSON object';
+  if (!isString(value.id) || value.id.trim() === '') return 'missing "id"';
+  if (!isString(value.modified)) return 'missing "modified"';
+  if (value.aliases !== undefined && !(Array.isArray(value.aliases) && value.aliases.every(isString))) {
+    return '"aliases" is not a list of strings';
+  }
+  if (value.withdrawn !== undefined && !isString(value.withdrawn)) return '"withdrawn" is not a string';
+  if (value.affected === undefined) return undefined;
+  if (!Array.isArray(value.affected)) return '"affected" is not a list';
+  for (const [i, entry] of value.affected.entries()) {
+    const where = `affected[${i}]`;
+    if (!isObject(entry)) return `${where} is not an object`;
+    if (entry.package !== undefined) {
+      if (!isObject(entry.package) || !isString(entry.package.ecosystem) || !isString(entry.package.name)) {
+        return `${where}.package needs "ecosystem" and "name"`;
+      }
+    }
+    if (entry.versions !== undefined && !(Array.isArray(entry.versions) && entry.versions.every(isString))) {
+      return `${where}.versions is not a list of strings`;
+    }
+    if (entry.ranges !== undefined) {
+      if (!Array.isArray(entry.ranges)) return `${where}.ranges is not a list`;
+      for (const [j, range] of entry.ranges.entries()) {
+        if (!isObject(range) || !isString(range.type) || !Array.isArray(range.events)) {
+          return `${where}.ranges[${j}] needs "type" and "events"`;
+        }
+        for (const event of range.events) {
+          if (!isObject(event) || !Object.values(event).every(isString)) {
+            return `${where}.ranges[${j}] has an event that is not an object of strings`;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The base ecosystems a record's affected packages name. */
+function recordEcosystems(record: OsvRecord): Set<string> {
+  const ecosystems = new Set<string>();
+  for (const affected of record.affected ?? []) {
+    if (affected.package) ecosystems.add(baseEcosystem(affected.package.ecosystem));
+  }
+  return ecosystems;
+}
+
+interface Collected {
+  records: Map<string, OsvRecord>;
+  sources: Set<string>;
+  report: EcosystemImport;
+}
+
+class Collector {
+  readonly byEcosystem = new Map<string, Collected>();
+
+  private slot(ecosystem: string): Collected {
+    let slot = this.byEcosystem.get(ecosystem);
+    if (!slot) {
+      slot = { records: new Map(), sources: new Set(), report: { records: 0, skipped: 0, errors: [] } };
+      this.byEcosystem.set(ecosystem, slot);
+    }
+    return slot;
+  }
+
+  bad(hint: string | undefined, where: string, reason: string): void {
+    const report = this.slot(hint ?? UNKNOWN_ECOSYSTEM).report;
+    report.skipped += 1;
+    report.errors.push(`${where}: ${reason}`);
+  }
+
+  add(text: string, where: string, source: string, hint: string | undefined): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.bad(hint, where, `invalid JSON (${errorMessage(error)})`);
+      return;
+    }
+    const problem = recordProblem(value);
+    if (problem) {
+      this.bad(hint, where, problem);
+      return;
+    }
+    const record = value as OsvRecord;
+    let ecosystems = recordEcosystems(record);
+    if (ecosystems.size === 0) {
+      if (!hint) {
+        this.bad(hint, where, 'no affected package names an ecosystem');
+        return;
+      }
+      ecosystems = new Set([hint]);
+    }
+    for (const ecosystem of ecosystems) {
+      const slot = this.slot(ecosystem);
+      slot.sources.add(source);
+      const previous = slot.records.get(record.id);
+      // The same id from two sources: keep the newer record.
+      if (!previous || previous.modified < record.modified) slot.records.set(record.id, record);
+    }
+  }
+}
+
+function readZip(file: string, collector: Collector, hint: string | undefined): void {
+  const size = statSync(file).size;
+  if (size > MAX_ARCHIVE_BYTES) {
+    collector.bad(hint, file, `archive of ${size} bytes is over the ${MAX_ARCHIVE_BYTES}-byte limit`);
+    return;
+  }
+  let entries: Record<string, Uint8Array>;
+  const tooLarge: string[] = [];
+  try {
+    entries = unzipSync(readFileSync(file), {
+      filter: (info) => {
+        if (!info.name.endsWith('.json')) return false;
+        if (info.originalSize > MAX_RECORD_BYTES) {
+          tooLarge.push(info.name);
+          return false;
+        }
+        return true;
+      },
+    });
+  } catch (error) {
+    collector.bad(hint, file, `unreadable ZIP archive (${errorMessage(error)})`);
+    return;
+  }
+  for (const name of tooLarge) collector.bad(hint, `${file}!${name}`, `over the ${MAX_RECORD_BYTES}-byte record limit`);
+  for (const name of Object.keys(entries).sort()) {
+    collector.add(decoder.decode(entries[name]), `${file}!${name}`, file, hint);
+  }
+}
+
+function readJsonFile(file: string, collector: Collector, hint: string | undefined): void {
+  const size = statSync(file).size;
+  if (size > MAX_RECORD_BYTES) {
+    collector.bad(hint, file, `over the ${MAX_RECORD_BYTES}-byte record limit`);
+    return;
+  }
+  collector.add(readFileSync(file, 'utf8'), file, file, hint);
+}
+
+/** A directory of `<Ecosystem>/all.zip` folders and/or loose records, walked to a bounded depth. */
+function readDirectory(dir: string, collector: Collector, depth: number, budget: { files: number }): void {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (--budget.files < 0) throw new SieveError('SIEVE_INPUT_TOO_LARGE', `${dir}: more than ${MAX_WALK_FILES} files`);
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth < MAX_WALK_DEPTH) readDirectory(full, collector, depth + 1, budget);
+    } else if (entry.isFile()) {
+      const hint = folderHint(dir);
+      if (entry.name.endsWith('.zip')) readZip(full, collector, hint);
+      else if (entry.name.endsWith('.json')) readJsonFile(full, collector, hint);
+    }
+  }
+}
+
+/** Writes a file so that readers see either the old or the new content, never a partial one. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, content);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Builds the index file's text for one ecosystem (records sorted by id, so output is stable). */
+export function buildIndexText(meta: OsvEcosystemMeta, records: Iterable<OsvRecord>): string {
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ecosystem = meta.ecosystem;
+  const names: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  const offsets: number[] = [];
+  const lines: string[] = [];
+  let offset = 0;
+  for (const [i, record] of sorted.entries()) {
+    const line = JSON.stringify(record);
+    offsets.push(offset);
+    offset += line.length + 1;
+    lines.push(line);
+    const seen = new Set<string>();
+    for (const affected of record.affected ?? []) {
+      if (!affected.package || baseEcosystem(affected.package.ecosystem) !== ecosystem) continue;
+      const key = normalizePackageName(ecosystem, affected.package.name);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (names[key] ??= []).push(i);
+    }
+  }
+  return `${JSON.stringify(meta)}\n${JSON.stringify({ offsets, names })}\n${lines.join('\n')}\n`;
+}
+
+function newestModified(records: Iterable<OsvRecord>): string | undefined {
+  let newest: string | undefined;
+  for (const record of records) if (newest === undefined || record.modified > newest) newest = record.modified;
+  return newest;
+}
+
+export interface ImportOptions {
+  /** Clock for `importedAt` (SIEVE_NOW); defaults to now. */
+  now?: Date;
+  /** Recorded as the data's source instead of the file paths (e.g. the download URL). */
+  sourceLabel?: string;
+  /** Extra metadata per ecosystem (HTTP validators of a download). */
+  extraMeta?: Record<string, Partial<OsvEcosystemMeta>>;
+}
+
+/**
+ * Imports OSV records from ZIP archives (`<Ecosystem>/all.zip`), directories of them, or loose
+ * `*.json` records, and replaces the index of every ecosystem they contain. Bad records are
+ * skipped and reported; they never stop the import.
+ */
+export async function importOsv(osvDir: string, sources: string[], options: ImportOptions = {}): Promise<ImportReport> {
+  const collector = new Collector();
+  for (const source of sources) {
+    let stat;
+    try {
+      stat = statSync(source);
+    } catch {
+      collector.bad(undefined, source, 'no such file or directory');
+      continue;
+    }
+    if (stat.isDirectory()) readDirectory(source, collector, 0, { files: MAX_WALK_FILES });
+    else if (source.endsWith('.zip')) readZip(source, collector, folderHint(path.dirname(source)));
+    else readJsonFile(source, collector, undefined);
+  }
+
+  mkdirSync(osvDir, { recursive: true });
+  const importedAt = (options.now ?? new Date()).toISOString();
+  const report: ImportReport = {};
+  for (const [ecosystem, slot] of [...collector.byEcosystem].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    slot.report.records = slot.records.size;
+    report[ecosystem] = slot.report;
+    if (ecosystem === UNKNOWN_ECOSYSTEM || slot.records.size === 0) continue;
+    const meta: OsvEcosystemMeta = {
+      ecosystem,
+      records: slot.records.size,
+      lastModified: newestModified(slot.records.values()),
+      importedAt,
+      source: options.sourceLabel ?? [...slot.sources].sort().join(', '),
+      ...options.extraMeta?.[ecosystem],
+    };
+    writeFileAtomic(path.join(osvDir, indexFileName(ecosystem)), buildIndexText(meta, slot.records.values()));
+  }
+  return report;
+}
+
+/** Reads only the first line (the metadata) of an index file. */
+export function readIndexMeta(file: string): OsvEcosystemMeta | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let position = 0; position < 16 * 1024 * 1024; ) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      const newline = chunk.subarray(0, read).indexOf(10);
+      if (newline >= 0) {
+        chunks.push(Buffer.from(chunk.subarray(0, newline)));
+        break;
+      }
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+      position += read;
+    }
+    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return isObject(value) && isString(value.ecosystem) ? (value as unknown as OsvEcosystemMeta) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface LoadedEcosystem {
+  meta: OsvEcosystemMeta;
+  body: string;
+  offsets: number[];
+  names: Record<string, number[]>;
+  parsed: Map<number, OsvRecord>;
+}
+
+function loadEcosystem(file: string): LoadedEcosystem {
+  const text = readFileSync(file, 'utf8');
+  const first = text.indexOf('\n');
+  const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
+  if (second < 0) throw new Error('truncated header');
+  const meta = JSON.parse(text.slice(0, first)) as OsvEcosystemMeta;
+  const header = JSON.parse(text.slice(first + 1, second)) as { offsets?: unknown; names?: unknown };
+  if (!Array.isArray(header.offsets) || !isObject(header.names)) throw new Error('bad header');
+  return {
+    meta,
+    body: text.slice(second + 1),
+    offsets: header.offsets as number[],
+    names: Object.assign(Object.create(null) as Record<string, number[]>, header.names as Record<string, number[]>),
+    parsed: new Map(),
+  };
+}
+
+function recordAt(loaded: LoadedEcosystem, index: number): OsvRecord | undefined {
+  const cached = loaded.parsed.get(index);
+  if (cached) return cached;
+  const start = loaded.offsets[index];
+  if (start === undefined) return undefined;
+  const end = loaded.body.indexOf('\n', start);
+  const record = JSON.parse(loaded.body.slice(start, end < 0 ? undefined : end)) as OsvRecord;
+  loaded.parsed.set(index, record);
+  return record;
+}
+
+/**
+ * Loads the index of the ecosystems asked for (suffixes such as `Debian:12` select `Debian`).
+ * Ecosystems without data are listed in `missing` so the caller can say so.
+ */
+export function loadOsvIndex(osvDir: string, ecosystems: Iterable<string>): OsvIndex {
+  const loaded = new Map<string, LoadedEcosystem>();
+  const missing: string[] = [];
+  const problems: string[] = [];
+  for (const ecosystem of new Set([...ecosystems].map(baseEcosystem))) {
+    const file = path.join(osvDir, indexFileName(ecosystem));
+    if (!existsSync(file)) {
+      missing.push(ecosystem);
+      continue;
+    }
+    try {
+      loaded.set(ecosystem, loadEcosystem(file));
+    } catch (error) {
+      missing.push(ecosystem);
+      problems.push(`${file}: damaged OSV index (${errorMessage(error)}); run sieve db update or sieve db import again`);
+    }
+  }
+  return {
+    ecosystems: [...loaded.keys()].sort(),
+    missing: missing.sort(),
+    problems,
+    records(ecosystem: string, name: string): OsvRecord[] {
+      const base = baseEcosystem(ecosystem);
+      const data = loaded.get(base);
+      if (!data) return [];
+      const indexes = data.names[normalizePackageName(base, name)];
+      if (!indexes) return [];
+      const records: OsvRecord[] = [];
+      for (const index of indexes) {
+        const record = recordAt(data, index);
+        if (record) records.push(record);
+      }
+      return records;
+    },
+    names(ecosystem: string): string[] {
+      const data = loaded.get(baseEcosystem(ecosystem));
+      return data ? Object.keys(data.names).sort() : [];
+    },
+    provenance(): OsvProvenance {
+      const result: OsvProvenance = { source: 'offline', ecosystems: {} };
+      for (const [ecosystem, data] of loaded) {
+        result.ecosystems[ecosystem] = {
+          records: data.meta.records,
+          lastModified: data.meta.lastModified,
+          importedAt: data.meta.importedAt,
+        };
+      }
+      return result;
+    },
+  };
+}
+
+/** What `sieve db status` shows: one row per imported ecosystem. */
+export function osvStatus(
+  osvDir: string,
+): Array<{ ecosystem: string; records: number; lastModified?: string; importedAt?: string; source?: string }> {
+  let files: string[];
+  try {
+    files = readdirSync(osvDir).filter((name) => name.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  const rows = [];
+  for (const name of files.sort()) {
+    const meta = readIndexMeta(path.join(osvDir, name));
+    if (!meta) continue;
+    rows.push({
+      ecosystem: meta.ecosystem,
+      records: meta.records,
+      lastModified: meta.lastModified,
+      importedAt: meta.importedAt,
+      source: meta.source,
+    });
+  }
+  return rows.sort((a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0));
+}
+
+/** The stored metadata of one ecosystem, if imported. */
+export function ecosystemMeta(osvDir: string, ecosystem: string): OsvEcosystemMeta | undefined {
+  return readIndexMeta(path.join(osvDir, indexFileName(ecosystem)));
+}

@@ -1,0 +1,52 @@
+import type { OsvProvenance } from '../model/records.js';
+import type { Finding, Package, StageFailure } from '../model/types.js';
+import { loadOsvIndex } from './db.js';
+import { matchPackage, matchPackages } from './match.js';
+import type { OsvRecord, PackageMatch } from './types.js';
+
+/** Where a scan gets its vulnerability data: the offline index, the OSV API or osv-scanner. */
+export interface VulnerabilitySource {
+  kind: 'offline' | 'api' | 'osv-scanner';
+  lookup(
+    packages: Package[],
+    context: { checkoutDir?: string },
+  ): Promise<{ findings: Finding[]; problems: string[]; provenance: OsvProvenance; failures?: StageFailure[] }>;
+}
+
+/** Matches against the index under `<home>/osv/`, loading only the ecosystems the packages need. */
+export function offlineSource(osvDir: string): VulnerabilitySource {
+  return {
+    kind: 'offline',
+    async lookup(packages) {
+      const index = loadOsvIndex(
+        osvDir,
+        packages.map((pkg) => pkg.ecosystem),
+      );
+      const { findings, problems } = matchPackages(packages, index);
+      // No data for an ecosystem means its packages were not checked: their findings stay as they were.
+      const failures: StageFailure[] = index.missing.map((ecosystem) => ({
+        stage: 'osv',
+        source: 'osv',
+        ecosystem,
+        message: `no OSV data for ${ecosystem}: run "sieve db update" or "sieve db import" for it`,
+      }));
+      return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures };
+    },
+  };
+}
+
+/**
+ * A match for records that a remote matcher (the OSV API, osv-scanner) already judged to affect
+ * the package. Sieve's own evaluation supplies the ranges (for fixed versions); a record it could
+ * not confirm is kept anyway, since the remote side had the final word.
+ */
+export function trustedMatch(pkg: Package, records: OsvRecord[]): PackageMatch {
+  const local = matchPackage(pkg, records);
+  const matched = new Set(local.matches.map((match) => match.record.id));
+  for (const record of records) {
+    if (matched.has(record.id)) continue;
+    const affected = record.affected?.find((entry) => entry.package?.name === pkg.name) ?? record.affected?.[0] ?? {};
+    local.matches.push({ record, affected, ranges: [], listed: false });
+  }
+  return { ...local, problems: [] };
+}

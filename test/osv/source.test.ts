@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importOsv } from '../../src/osv/db.js';
+import { offlineSource } from '../../src/osv/source.js';
+import { fixturesDir, pkg } from './helpers.js';
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'sieve-osv-source-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('offlineSource', () => {
+  it('matches against the imported index and reports ecosystems without data', async () => {
+    const osvDir = path.join(home, 'osv');
+    await importOsv(osvDir, [path.join(fixturesDir, 'records')], { now: new Date('2025-01-01T00:00:00Z') });
+    const result = await offlineSource(osvDir).lookup([pkg('npm', 'last-pkg', '1.0.0'), pkg('Go', 'example.com/x', 'v1.0.0')], {});
+    expect(result.findings.map((f) => f.title)).toEqual(['TEST-LAST in last-pkg@1.0.0: introduced 0, last_affected 2.0.0']);
+    expect(result.problems).toEqual(['no OSV data for Go: run sieve db update or sieve db import']);
+    expect(result.provenance).toEqual({
+      source: 'offline',
+      ecosystems: { npm: { records: 12, lastModified: '2024-03-01T00:00:00Z', importedAt: '2025-01-01T00:00:00.000Z' } },
+    });
+  });
+});
