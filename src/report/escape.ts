@@ -1,0 +1,54 @@
+/**
+ * The one place report writers escape text. Every string that came from a scanned repository,
+ * an advisory or a tool is untrusted: HTML gets entities, Markdown gets backslashes and entities,
+ * links only ever carry http(s) URLs.
+ */
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** Escapes text for HTML element content and for quoted attribute values alike. */
+export function escapeHtml(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return text.replace(/[&<>"'`]/g, (char) => HTML_ENTITIES[char] ?? char);
+}
+
+/**
+ * An http(s) URL fit for an href, or undefined. Credentials are dropped so a token written into a
+ * repo URL never reaches a page; anything else (javascript:, data:, file:, relative) is refused.
+ */
+export function safeHttpUrl(value: string | undefined): string | undefined {
+  if (!value || value.length > 2048) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
+/**
+ * Text for a Markdown table cell or line: HTML is neutralised with entities, Markdown syntax
+ * (pipes, backticks, emphasis, links) with backslashes, newlines folded, and @mentions broken with
+ * a word joiner so a finding never pings anyone.
+ */
+export function escapeMarkdown(value: unknown): string {
+  const text = value === undefined || value === null ? '' : String(value);
+  return text
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1')
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, '$1@\u2060');
+}

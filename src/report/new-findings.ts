@@ -1,0 +1,137 @@
+/**
+ * new.json and new.md: the findings that are new or reopened in a run, nothing else. The caller
+ * passes exactly those; these writers only order and format them.
+ */
+import type { StoredFinding } from '../model/records.js';
+import { severityRank } from '../model/types.js';
+import { escapeMarkdown } from './escape.js';
+import { compareText } from './severity.js';
+
+export interface NewFindingItem {
+  id: string;
+  target: string;
+  commit: string | null;
+  kind: StoredFinding['kind'];
+  severity: StoredFinding['severity'];
+  score: number | null;
+  title: string;
+  newReason: string | null;
+  vulnerability: { id: string; aliases: string[] } | null;
+  rule: { id: string; tool: string } | null;
+  package: {
+    ecosystem: string;
+    name: string;
+    version: string;
+    purl: string;
+    direct: boolean;
+    scope: string;
+  } | null;
+  location: { path: string; startLine: number | null };
+  fixedVersions: string[];
+  firstSeen: string;
+  cwes: string[];
+}
+
+/** Severity (most severe first), then target, then id: the same order every time. */
+export function sortNewFindings(findings: StoredFinding[]): StoredFinding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) || compareText(a.target, b.target) || compareText(a.id, b.id),
+  );
+}
+
+export function newFindingItem(finding: StoredFinding): NewFindingItem {
+  return {
+    id: finding.id,
+    target: finding.target,
+    commit: finding.lastCommit ?? finding.firstCommit ?? null,
+    kind: finding.kind,
+    severity: finding.severity,
+    score: typeof finding.score === 'number' ? finding.score : null,
+    title: finding.title,
+    newReason: finding.newReason ?? null,
+    vulnerability: finding.vulnerability
+      ? { id: finding.vulnerability.id, aliases: [...finding.vulnerability.aliases].sort(compareText) }
+      : null,
+    rule: finding.rule ? { id: finding.rule.id, tool: finding.rule.tool } : null,
+    package: finding.package
+      ? {
+          ecosystem: finding.package.ecosystem,
+          name: finding.package.name,
+          version: finding.package.version,
+          purl: finding.package.purl,
+          direct: finding.package.direct,
+          scope: finding.package.scope,
+        }
+      : null,
+    location: { path: finding.location.path, startLine: finding.location.startLine ?? null },
+    fixedVersions: [...(finding.vulnerability?.fixedVersions ?? [])],
+    firstSeen: finding.firstSeen,
+    cwes: [...finding.cwes],
+  };
+}
+
+export function newFindingsJson(findings: StoredFinding[]): string {
+  return `${JSON.stringify(sortNewFindings(findings).map(newFindingItem), null, 2)}\n`;
+}
+
+export function newFindingsMarkdown(findings: StoredFinding[], context: { runId: string; generatedAt: string }): string {
+  const sorted = sortNewFindings(findings);
+  const lines = [
+    '# New findings',
+    '',
+    `Run \`${context.runId.replace(/`/g, "'")}\`, generated ${escapeMarkdown(context.generatedAt)}.`,
+    '',
+  ];
+  if (sorted.length === 0) {
+    lines.push('No new findings.', '');
+    return lines.join('\n');
+  }
+  const targets = [...new Set(sorted.map((finding) => finding.target))].sort(compareText);
+  lines.push(`${sorted.length} new ${sorted.length === 1 ? 'finding' : 'findings'} in ${targets.length} ${targets.length === 1 ? 'target' : 'targets'}.`, '');
+  for (const target of targets) {
+    const rows = sorted.filter((finding) => finding.target === target);
+    const commit = rows.find((finding) => finding.lastCommit)?.lastCommit;
+    lines.push(`## ${escapeMarkdown(target)}`, '');
+    if (commit) lines.push(`Commit ${escapeMarkdown(commit)}`, '');
+    lines.push('| Severity | Finding | Package or location | Fixed in | Why new | ID |', '| --- | --- | --- | --- | --- | --- |');
+    for (const finding of rows) {
+      lines.push(
+        `| ${[
+          severityCell(finding),
+          findingCell(finding),
+          whereCell(finding),
+          escapeMarkdown(finding.vulnerability?.fixedVersions.join(', ') || (finding.kind === 'dependency' ? 'no fix known' : '')),
+          escapeMarkdown(finding.newReason ?? ''),
+          escapeMarkdown(finding.id),
+        ].join(' | ')} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function severityCell(finding: StoredFinding): string {
+  return escapeMarkdown(typeof finding.score === 'number' ? `${finding.severity} (${finding.score})` : finding.severity);
+}
+
+function findingCell(finding: StoredFinding): string {
+  if (finding.vulnerability) {
+    const aliases = finding.vulnerability.aliases.length ? ` (${finding.vulnerability.aliases.join(', ')})` : '';
+    return `${escapeMarkdown(finding.vulnerability.id + aliases)}: ${escapeMarkdown(finding.title)}`;
+  }
+  const rule = finding.rule ? `${finding.rule.tool} ${finding.rule.id}` : finding.source;
+  return `${escapeMarkdown(rule)}: ${escapeMarkdown(finding.title)}`;
+}
+
+function whereCell(finding: StoredFinding): string {
+  const line = finding.location.startLine ? `:${finding.location.startLine}` : '';
+  if (finding.package) {
+    const pkg = finding.package;
+    return escapeMarkdown(
+      `${pkg.ecosystem} ${pkg.name}@${pkg.version || '?'} (${pkg.direct ? 'direct' : 'transitive'}, ${pkg.scope}) in ${finding.location.path}${line}`,
+    );
+  }
+  return escapeMarkdown(`${finding.location.path}${line}`);
+}

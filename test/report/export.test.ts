@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { FindingEvent } from '../../src/model/records.js';
+import { UsageError } from '../../src/model/errors.js';
+import { buildDiff, csvField, diffFormats, isDiffFormat, parseSince } from '../../src/report/export.js';
+import { codeFinding, dependencyFinding } from './fixtures.js';
+
+const C3 = '3333333333333333333333333333333333333333';
+const C4 = '4444444444444444444444444444444444444444';
+
+const lodash = dependencyFinding();
+const xss = codeFinding({ lastTransition: 'new', newReason: 'code-change', message: 'plain' });
+const minimist = dependencyFinding({
+  id: 'dep-minimist-1',
+  target: 'api',
+  severity: 'critical',
+  score: 9.8,
+  title: 'Prototype pollution in minimist',
+  vulnerability: { id: 'GHSA-xvch-5gv4-984h', aliases: ['CVE-2021-44906'], fixedVersions: ['1.2.6'] },
+  package: { ecosystem: 'npm', name: 'minimist', version: '1.2.5', purl: 'pkg:npm/minimist@1.2.5', direct: false, scope: 'dev' },
+  location: { path: 'yarn.lock', startLine: 7 },
+  firstSeen: '2024-04-01T02:00:00Z',
+  lastSeen: '2024-05-12T02:00:00Z',
+});
+const formula = codeFinding({
+  id: 'code-formula-1',
+  target: 'api',
+  severity: 'low',
+  title: '=HYPERLINK("http://x","a, b")',
+  rule: { id: 'no-eval', tool: 'eslint' },
+  location: { path: 'lib/a|b.js', startLine: 3 },
+  firstSeen: '2024-05-14T02:00:00Z',
+  lastSeen: '2024-05-14T02:00:00Z',
+});
+
+const events: FindingEvent[] = [
+  { runId: 'r1', at: '2024-05-02T02:00:00Z', target: 'web', commit: C3, transition: 'new', reason: 'new-target', finding: lodash },
+  { runId: 'r2', at: '2024-05-09T02:00:00Z', target: 'web', commit: C3, transition: 'new', reason: 'code-change', finding: xss },
+  { runId: 'r3', at: '2024-05-10T02:00:00Z', target: 'web', commit: C4, transition: 'fixed', finding: lodash },
+  { runId: 'r4', at: '2024-05-12T02:00:00Z', target: 'api', commit: C4, transition: 'reopened', reason: 'reopened', finding: minimist },
+  { runId: 'r5', at: '2024-05-14T02:00:00Z', target: 'api', commit: C4, transition: 'new', reason: 'code-change', finding: formula },
+  { runId: 'r6', at: '2024-05-15T00:00:00Z', target: 'api', commit: C4, transition: 'fixed', finding: formula },
+];
+const openNow = [xss, minimist, formula, codeFinding({ id: 'gone', state: 'fixed' })];
+const window = { since: '2024-05-08T00:00:00Z', until: '2024-05-15T00:00:00Z' };
+
+describe('buildDiff', () => {
+  const model = buildDiff(events, openNow, window);
+
+  it('keeps the events inside [since, until) in a stable order', () => {
+    expect(model.rows.map((row) => [row.target, row.transition, row.id])).toEqual([
+      ['api', 'new', 'code-formula-1'],
+      ['api', 'reopened', 'dep-minimist-1'],
+      ['web', 'new', 'code-xss-1'],
+      ['web', 'fixed', 'dep-lodash-1'],
+    ]);
+  });
+
+  it('counts per target and severity, with the still-open count', () => {
+    expect(model.totals).toEqual({ new: 2, reopened: 1, fixed: 1, open: 3 });
+    expect(model.summary).toEqual([
+      { target: 'api', severity: 'critical', new: 0, reopened: 1, fixed: 0, open: 1 },
+      { target: 'api', severity: 'low', new: 1, reopened: 0, fixed: 0, open: 1 },
+      { target: 'web', severity: 'high', new: 0, reopened: 0, fixed: 1, open: 0 },
+      { target: 'web', severity: 'medium', new: 1, reopened: 0, fixed: 0, open: 1 },
+    ]);
+  });
+
+  it('writes CSV per RFC 4180 with formula cells neutralised', () => {
+    expect(diffFormats.csv(model).split('\r\n')).toEqual([
+      'transition,at,target,severity,kind,id,title,vulnerability_or_rule,package,location,first_seen,last_seen,commit,reason',
+      `new,2024-05-14T02:00:00Z,api,low,code,code-formula-1,"'=HYPERLINK(""http://x"",""a, b"")",eslint/no-eval,,lib/a|b.js:3,2024-05-14T02:00:00Z,2024-05-14T02:00:00Z,${C4},code-change`,
+      `reopened,2024-05-12T02:00:00Z,api,critical,dependency,dep-minimist-1,Prototype pollution in minimist,GHSA-xvch-5gv4-984h,npm minimist@1.2.5,yarn.lock:7,2024-04-01T02:00:00Z,2024-05-12T02:00:00Z,${C4},reopened`,
+      `new,2024-05-09T02:00:00Z,web,medium,code,code-xss-1,Unsafe innerHTML assignment,eslint/no-unsanitized/property,,src/app view.js:10,2024-05-08T02:00:00Z,2024-05-14T02:00:00Z,${C3},code-change`,
+      `fixed,2024-05-10T02:00:00Z,web,high,dependency,dep-lodash-1,Prototype pollution in lodash,GHSA-p6mc-m468-83gw,npm lodash@4.17.15,package-lock.json:42,2024-05-01T02:00:00Z,2024-05-14T02:00:00Z,${C4},`,
+      '',
+    ]);
+  });
+
+  it('escapes CSV fields and neutralises every formula prefix', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx'].map(csvField)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx"]);
+  });
+
+  it('writes JSON that parses back to the model', () => {
+    expect(JSON.parse(diffFormats.json(model))).toEqual(model);
+  });
+
+  it('writes Markdown with escaped cells', () => {
+    const text = diffFormats.md(model);
+    expect(text.split('\n').slice(0, 17)).toEqual([
+      '# Sieve weekly diff',
+      '',
+      'From 2024-05-08T00:00:00Z to 2024-05-15T00:00:00Z.',
+      '',
+      '| New | Reopened | Fixed | Open now |',
+      '| ---: | ---: | ---: | ---: |',
+      '| 2 | 1 | 1 | 3 |',
+      '',
+      '## By target and severity',
+      '',
+      '| Target | Severity | New | Reopened | Fixed | Open now |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+      '| api | critical | 0 | 1 | 0 | 1 |',
+      '| api | low | 1 | 0 | 0 | 1 |',
+      '| web | high | 0 | 0 | 1 | 0 |',
+      '| web | medium | 1 | 0 | 0 | 1 |',
+      '',
+    ]);
+    expect(text).toContain(
+      '| 2024-05-14T02:00:00Z | api | low | eslint/no-eval: =HYPERLINK("http://x","a, b") | lib/a\\|b.js:3 | 2024-05-14T02:00:00Z | 444444444444 | code-change | code-formula-1 |',
+    );
+    expect(text).toContain('## Fixed (1)');
+  });
+
+  it('writes a self-contained HTML page with everything escaped', () => {
+    const withScript = buildDiff(
+      [{ ...events[1]!, finding: { ...xss, title: '<script>alert(1)</script>' } }],
+      [],
+      window,
+    );
+    const page = diffFormats.html(withScript);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script');
+    expect(page).not.toMatch(/(src|href)="https?:/);
+    expect(page).toContain('<h2>New (1)</h2>');
+  });
+
+  it('knows its format names', () => {
+    expect(Object.keys(diffFormats)).toEqual(['csv', 'json', 'md', 'html']);
+    expect(isDiffFormat('csv')).toBe(true);
+    expect(isDiffFormat('toString')).toBe(false);
+  });
+});
+
+describe('parseSince', () => {
+  const now = new Date('2024-05-15T12:00:00Z');
+  it.each([
+    ['7d', '2024-05-08T12:00:00.000Z'],
+    ['2w', '2024-05-01T12:00:00.000Z'],
+    ['24h', '2024-05-14T12:00:00.000Z'],
+    ['2024-05-01', '2024-05-01T00:00:00.000Z'],
+    ['2024-05-01T06:30:00+02:00', '2024-05-01T04:30:00.000Z'],
+    ['2024-05-01T06:30:00Z', '2024-05-01T06:30:00.000Z'],
+  ])('reads %s', (value, expected) => {
+    expect(parseSince(value, now).toISOString()).toBe(expected);
+  });
+
+  it.each(['yesterday', '7', '2024-02-30', '2024-05-01T06:30', '-7d', ''])('refuses %j with a usage error', (value) => {
+    expect(() => parseSince(value, now)).toThrow(UsageError);
+  });
+});

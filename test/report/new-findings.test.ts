@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { newFindingsJson, newFindingsMarkdown } from '../../src/report/new-findings.js';
+import { codeFinding, dependencyFinding } from './fixtures.js';
+
+const findings = [
+  codeFinding({ lastTransition: 'new', newReason: 'code-change', title: 'Bad | `tick` <b>html</b> @someone' }),
+  dependencyFinding({ id: 'z-dep', target: 'api', severity: 'high' }),
+  dependencyFinding(),
+  dependencyFinding({ id: 'crit', severity: 'critical', score: 9.8, target: 'web', vulnerability: { id: 'CVE-1', aliases: ['GHSA-b', 'GHSA-a'], fixedVersions: [] } }),
+];
+
+describe('newFindingsJson', () => {
+  const items = JSON.parse(newFindingsJson(findings)) as Array<Record<string, unknown>>;
+
+  it('sorts by severity, then target, then id', () => {
+    expect(items.map((item) => `${item.severity}/${item.target}/${item.id}`)).toEqual([
+      'critical/web/crit',
+      'high/api/z-dep',
+      'high/web/dep-lodash-1',
+      'medium/web/code-xss-1',
+    ]);
+  });
+
+  it('writes every documented field', () => {
+    expect(items[2]).toEqual({
+      id: 'dep-lodash-1',
+      target: 'web',
+      commit: '2222222222222222222222222222222222222222',
+      kind: 'dependency',
+      severity: 'high',
+      score: 7.4,
+      title: 'Prototype pollution in lodash',
+      newReason: 'new-advisory',
+      vulnerability: { id: 'GHSA-p6mc-m468-83gw', aliases: ['CVE-2020-8203'] },
+      rule: null,
+      package: { ecosystem: 'npm', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15', direct: true, scope: 'runtime' },
+      location: { path: 'package-lock.json', startLine: 42 },
+      fixedVersions: ['4.17.20'],
+      firstSeen: '2024-05-01T02:00:00Z',
+      cwes: ['CWE-1321'],
+    });
+    expect(items[3]).toMatchObject({ kind: 'code', rule: { id: 'no-unsanitized/property', tool: 'eslint' }, package: null, vulnerability: null, score: null });
+    expect(items[0]).toMatchObject({ vulnerability: { id: 'CVE-1', aliases: ['GHSA-a', 'GHSA-b'] } });
+  });
+
+  it('writes an empty array when nothing is new', () => {
+    expect(newFindingsJson([])).toBe('[]\n');
+  });
+});
+
+describe('newFindingsMarkdown', () => {
+  const text = newFindingsMarkdown(findings, { runId: 'run-1', generatedAt: '2024-05-14T02:05:00Z' });
+
+  it('writes a table per target', () => {
+    const lines = text.split('\n');
+    expect(lines.slice(0, 12)).toEqual([
+      '# New findings',
+      '',
+      'Run `run-1`, generated 2024-05-14T02:05:00Z.',
+      '',
+      '4 new findings in 2 targets.',
+      '',
+      '## api',
+      '',
+      'Commit 2222222222222222222222222222222222222222',
+      '',
+      '| Severity | Finding | Package or location | Fixed in | Why new | ID |',
+      '| --- | --- | --- | --- | --- | --- |',
+    ]);
+    expect(lines).toContain(
+      '| high (7.4) | GHSA-p6mc-m468-83gw (CVE-2020-8203): Prototype pollution in lodash | npm lodash@4.17.15 (direct, runtime) in package-lock.json:42 | 4.17.20 | new-advisory | z-dep |',
+    );
+    expect(lines).toContain('## web');
+  });
+
+  it('escapes pipes, backticks, HTML and mentions in cells', () => {
+    expect(text).toContain(
+      '| medium | eslint no-unsanitized/property: Bad \\| \\`tick\\` &lt;b&gt;html&lt;/b&gt; @\u2060someone | src/app view.js:10 |  | code-change | code-xss-1 |',
+    );
+    expect(text).not.toContain('<b>');
+  });
+
+  it('says so when nothing is new', () => {
+    expect(newFindingsMarkdown([], { runId: 'r', generatedAt: 'now' })).toBe('# New findings\n\nRun `r`, generated now.\n\nNo new findings.\n');
+  });
+});
