@@ -89,6 +89,8 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
           result.failures.push({ stage: 'analyzer', source: typeof entry === 'string' ? entry : entry.name, message: errorMessage(error) });
           continue;
         }
+        // Import-only tools (CodeQL) come in through the target's `sarif` files.
+        if (analyzer.importOnly) continue;
         const run = await runAnalyzer(analyzer, checkout.dir, { tempDir });
         if (run.toolVersion) result.toolVersions[run.tool] = run.toolVersion;
         if (run.status !== 'ok' || run.sarifText === undefined) {

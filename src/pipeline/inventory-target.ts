@@ -52,7 +52,7 @@ function inventorySbom(checkout: TargetCheckout): TargetInventory & { subject: s
     packages,
     files: [{ path: label, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: packages.length }],
     failures: [],
-    warnings: (extracted.warnings ?? []).map((warning) => `${basename(file)}: ${warning}`),
+    warnings: extracted.warnings ?? [],
     snapshot: { lockfiles: new Map([[label, packages.map((pkg) => pkg.purl)]]), failed: [] },
     subject: subject.version ? `${subject.name}:${subject.version}` : subject.name,
   };

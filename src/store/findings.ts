@@ -173,7 +173,7 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
     const row = getFinding.get(id) as FindingRow | undefined;
     const data = JSON.stringify(finding);
     let transition: Transition;
-    let reason: NewReason | null = null;
+    let reason: NewReason | null;
     if (!row) {
       transition = 'new';
       reason = newReason(finding, seenBefore, previousInventory);

@@ -5,6 +5,9 @@ import { updateOsv } from '../../osv/update.js';
 import { UsageError } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
 
+/** osv.dev's public bucket of per-ecosystem all.zip files. */
+export const DEFAULT_OSV_DB_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
+
 export const registerDb: RegisterCommand = (program, wrap) => {
   const db = program.command('db').description('the offline OSV database');
 
@@ -55,7 +58,7 @@ export const registerDb: RegisterCommand = (program, wrap) => {
       wrap(async (context, options: { ecosystems?: string[]; targets: string; dbUrl?: string }) => {
         const osvDir = join(context.home, 'osv');
         const loaded = loadConfig(context.path(options.targets));
-        const baseUrl = options.dbUrl ?? loaded.config?.osv.dbUrl;
+        const baseUrl = options.dbUrl ?? loaded.config?.osv.dbUrl ?? DEFAULT_OSV_DB_URL;
         const ecosystems = options.ecosystems ?? osvStatus(osvDir).map((row) => row.ecosystem);
         if (ecosystems.length === 0) throw new UsageError('--ecosystems: name the ecosystems to download (none imported yet)');
         const results = await updateOsv(osvDir, ecosystems, baseUrl);
