@@ -175,7 +175,8 @@ function runExtractor(
   try {
     const extracted = extractor.parse(content, relativePath, readSibling);
     const packages = skipEcosystems.length ? extracted.packages.filter((pkg) => !skipEcosystems.includes(pkg.ecosystem)) : extracted.packages;
-    result.packages.push(...packages);
+    // A loop, not push(...packages): a lockfile can hold more entries than a call takes arguments.
+    for (const pkg of packages) result.packages.push(pkg);
     for (const warning of extracted.warnings ?? []) result.warnings.push(warning.startsWith(relativePath) ? warning : `${relativePath}: ${warning}`);
     result.files.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: packages.length });
   } catch (error) {
