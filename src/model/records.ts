@@ -55,6 +55,10 @@ export interface TriageRecord {
   until?: string;
   by: string;
   at: string;
+  /** CycloneDX VEX justification (e.g. code_not_reachable), when one was given or imported. */
+  justification?: string;
+  /** 'fleet' when the decision is keyed on vulnerability and package across targets. */
+  scope?: 'finding' | 'fleet';
 }
 
 /** A policy rule that silenced a finding in its latest run. */

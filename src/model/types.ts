@@ -147,6 +147,8 @@ export interface Finding {
   suppressedInSource?: boolean;
   /** Whatever else a stage wants to keep with it (SARIF properties, precision). */
   properties?: Record<string, unknown>;
+  /** Coarse categories of its CWEs (policy/categories.ts), set when policy runs. */
+  categories?: string[];
 }
 
 /** Lifecycle state of a stored finding. */

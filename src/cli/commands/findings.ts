@@ -26,7 +26,8 @@ function row(finding: StoredFinding): string {
     ? `${finding.vulnerability.id} ${finding.package?.name ?? ''}@${finding.package?.version ?? ''}`
     : `${finding.rule?.tool ?? finding.source}:${finding.rule?.id ?? ''}`;
   const where = `${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}` : ''}`;
-  return [finding.id, finding.target, finding.state, finding.severity, what, where].join('\t');
+  const triage = finding.triage && finding.triage.status !== 'open' ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''} (${finding.triage.by})` : '-';
+  return [finding.id, finding.target, finding.state, finding.severity, what, where, triage].join('\t');
 }
 
 export const registerFindings: RegisterCommand = (program, wrap) => {
@@ -40,10 +41,10 @@ export const registerFindings: RegisterCommand = (program, wrap) => {
       wrap(async (context, options: { target?: string; state?: StateFilter; format: 'table' | 'json' }) => {
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
-          const findings = selectState(store.findings({ target: options.target }), options.state);
+          const findings = selectState(store.findingsWithTriage({ target: options.target }), options.state);
           if (options.format === 'json') context.io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
           else {
-            context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\n');
+            context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\ttriage\n');
             for (const finding of findings) context.io.stdout.write(`${row(finding)}\n`);
           }
           return 0;
