@@ -7,7 +7,6 @@ import { codeScanningSarif } from '../report/code-scanning.js';
 import { newFindingsJson, newFindingsMarkdown } from '../report/new-findings.js';
 import { buildBom } from '../sbom/build.js';
 import { serializeBom } from '../sbom/serialize.js';
-import type { TargetCheckout } from './checkout-target.js';
 
 export interface TargetSummary {
   name: string;
@@ -31,6 +30,8 @@ export interface RunSummary {
   tools: Record<string, string>;
   targets: TargetSummary[];
   policy?: unknown;
+  /** Deliveries of this run; a failed one is kept and tried again next run. */
+  notifications?: Array<{ channel: string; sent: number; pending: number; error?: string }>;
 }
 
 /** Writes through a temporary file so a reader never sees half a file. */
@@ -47,7 +48,6 @@ export function targetOutputDir(runDir: string, target: TargetConfig): string {
 export interface TargetOutputInput {
   packages: Package[];
   commit?: string;
-  checkout: TargetCheckout;
   open: StoredFinding[];
   categories: string[];
   retired: string[];

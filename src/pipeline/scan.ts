@@ -1,8 +1,9 @@
 import pLimit from 'p-limit';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config, TargetConfig } from '../config/load.js';
+import type { Config, NotifyConfig, TargetConfig } from '../config/load.js';
+import { deliverNotifications } from './notify-step.js';
 import type { Logger } from '../model/logger.js';
 import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
 import { errorMessage } from '../model/errors.js';
@@ -13,7 +14,7 @@ import type { IncomingFinding, InventorySnapshot } from '../store/findings.js';
 import { checkoutTarget } from './checkout-target.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
-import { writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
+import { writeFileAtomically, writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
 import { applyPolicy, type PolicySet } from './policy-step.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
 
@@ -30,6 +31,7 @@ export interface ScanRequest {
   logger: Logger;
   toolVersion: string;
   policy?: PolicySet;
+  githubToken?: string;
 }
 
 export interface ScanResult {
@@ -66,6 +68,47 @@ function isAlert(finding: StoredFinding): boolean {
   return (finding.lastTransition === 'new' || finding.lastTransition === 'reopened' || finding.newReason === 'triage-expired') && !finding.suppression && finding.state === 'open';
 }
 
+/** Everything a scan learned about one target, before the store sees it; what shards hand to `merge`. */
+export interface TargetEvidence {
+  target: TargetConfig;
+  startedAt: string;
+  finishedAt: string;
+  commit?: string;
+  subject?: string;
+  /** Set when nothing could be looked at (checkout failed): every finding keeps its state. */
+  fatal?: StageFailure;
+  packages: Package[];
+  lockfiles: string[];
+  snapshot?: { lockfiles: Array<[string, string[]]>; failed: string[] };
+  findings: IncomingFinding[];
+  failures: StageFailure[];
+  warnings: string[];
+  tools: string[];
+  toolVersions: Record<string, string>;
+  provenance?: OsvProvenance;
+}
+
+/** What shard runs write (`bundle.json`) and `sieve merge` folds into the central store. */
+export interface ScanBundle {
+  format: 'sieve-bundle/1';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  shard?: { index: number; count: number };
+  /** The configuration's own notification settings (targets carry theirs). */
+  notify?: NotifyConfig;
+  targets: TargetEvidence[];
+}
+
+/** Merges the OSV provenance of every target: one entry per ecosystem. */
+function mergeProvenance(all: Array<OsvProvenance | undefined>): OsvProvenance | undefined {
+  const present = all.filter((entry): entry is OsvProvenance => entry !== undefined);
+  if (present.length === 0) return undefined;
+  const merged: OsvProvenance = { source: present[0]!.source, ecosystems: {} };
+  for (const entry of present) Object.assign(merged.ecosystems, entry.ecosystems);
+  return merged;
+}
+
 /** The one orchestrator: every stage in order for every planned target, then the run's outputs. */
 export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const { config, home, logger } = request;
@@ -73,72 +116,109 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const runId = newRunId(startedAt);
   const runDir = join(home, 'runs', runId);
   mkdirSync(runDir, { recursive: true });
-  const store = Store.open(join(home, 'sieve.db'));
+  const targets = planTargets(config.targets, request.only, request.shard);
+  logger.info('scan started', { runId, targets: targets.length, shard: request.shard ? `${request.shard.index}/${request.shard.count}` : undefined });
+  const limit = pLimit(Math.max(1, request.concurrency ?? 4));
+  let done = 0;
+  const evidence = await Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        logger.progress(done, targets.length, target.name);
+        const collected = await collectTarget(target, { ...request, runId });
+        done += 1;
+        logger.progress(done, targets.length, target.name);
+        return collected;
+      }),
+    ),
+  );
+  const bundle: ScanBundle = {
+    format: 'sieve-bundle/1',
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: request.now().toISOString(),
+    shard: request.shard,
+    notify: config.notify,
+    targets: evidence,
+  };
+  // A shard's results go to the central store through `sieve merge`; they are also recorded here.
+  if (request.shard) writeFileAtomically(join(runDir, 'bundle.json'), JSON.stringify(bundle));
+  return recordRun(bundle, { ...request, runDir });
+}
+
+export interface RecordRequest {
+  home: string;
+  runDir: string;
+  now: () => Date;
+  logger: Logger;
+  toolVersion: string;
+  failOn?: Severity;
+  policy?: PolicySet;
+  /** GITHUB_TOKEN, for filing issues. */
+  githubToken?: string;
+}
+
+/** Folds collected evidence into the store, applies policy, notifies, and writes the run's outputs. */
+export async function recordRun(bundle: ScanBundle, request: RecordRequest): Promise<ScanResult> {
+  const { logger } = request;
+  const runId = bundle.runId;
+  const store = Store.open(join(request.home, 'sieve.db'));
   try {
-    store.beginRun(runId, startedAt.toISOString());
-    const targets = planTargets(config.targets, request.only, request.shard);
-    logger.info('scan started', { runId, targets: targets.length });
-    const limit = pLimit(Math.max(1, request.concurrency ?? 4));
-    let done = 0;
-    const provenance: OsvProvenance[] = [];
-    const toolVersions: Record<string, string> = {};
-    const outcomes = await Promise.all(
-      targets.map((target) =>
-        limit(async () => {
-          logger.progress(done, targets.length, target.name);
-          const outcome = await scanTarget(target, { ...request, store, runId, runDir, provenance, toolVersions });
-          done += 1;
-          logger.progress(done, targets.length, target.name);
-          return outcome;
-        }),
-      ),
-    );
-    const finishedAt = request.now();
-    const osv = provenance[0];
-    store.finishRun(runId, finishedAt.toISOString(), osv, toolVersions);
+    store.beginRun(runId, bundle.startedAt);
+    const outcomes = bundle.targets.map((evidence) => recordTarget(evidence, { ...request, store, runId }));
+    const finishedAt = request.now().toISOString();
+    const toolVersions = Object.assign({}, ...bundle.targets.map((evidence) => evidence.toolVersions)) as Record<string, string>;
+    const osv = mergeProvenance(bundle.targets.map((evidence) => evidence.provenance));
+    store.finishRun(runId, finishedAt, osv, toolVersions);
     const newFindings = outcomes.flatMap((outcome) => outcome.alerts);
+    const notifications = await deliverNotifications({
+      store,
+      runId,
+      at: finishedAt,
+      global: bundle.notify,
+      targets: bundle.targets.map((evidence) => evidence.target),
+      alerts: newFindings,
+      token: request.githubToken,
+      logger,
+    });
     const summary: RunSummary = {
       runId,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
+      startedAt: bundle.startedAt,
+      finishedAt,
       osv,
       tools: toolVersions,
       targets: outcomes.map((outcome) => outcome.summary),
       policy: request.policy ? request.policy.report() : undefined,
+      notifications: notifications.length ? notifications : undefined,
     };
-    writeRunOutputs(runDir, summary, newFindings);
+    writeRunOutputs(request.runDir, summary, newFindings);
     const failed = outcomes.some((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial');
     const threshold = request.failOn;
     const gate = threshold !== undefined && newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold));
     // A new finding over the threshold is certain even when another target failed, so it wins.
     const exitCode = gate ? 1 : failed ? 3 : 0;
-    logger.info('scan finished', { runId, newFindings: newFindings.length, exitCode, runDir });
-    return { runId, runDir, summary, newFindings, exitCode };
+    logger.info('scan finished', { runId, newFindings: newFindings.length, exitCode, runDir: request.runDir });
+    return { runId, runDir: request.runDir, summary, newFindings, exitCode };
   } finally {
     store.close();
   }
 }
 
-interface TargetContext extends ScanRequest {
-  store: Store;
-  runId: string;
-  runDir: string;
-  provenance: OsvProvenance[];
-  toolVersions: Record<string, string>;
-}
-
-async function scanTarget(target: TargetConfig, context: TargetContext): Promise<{ summary: TargetSummary; alerts: StoredFinding[] }> {
-  const { logger, store, runId } = context;
-  const startedAt = context.now().toISOString();
-  const failures: StageFailure[] = [];
-  const warnings: string[] = [];
-  const base: Omit<TargetScanRecord, 'status' | 'finishedAt' | 'errors' | 'counts'> = {
-    runId,
-    target: target.key,
-    repo: target.kind === 'repo' ? target.repo : undefined,
-    ref: target.ref,
-    startedAt,
+/** Checkout, inventory, OSV and analyzers for one target. Never throws: failures are evidence too. */
+async function collectTarget(target: TargetConfig, context: ScanRequest & { runId: string }): Promise<TargetEvidence> {
+  const { logger, runId } = context;
+  const evidence: TargetEvidence = {
+    target,
+    startedAt: context.now().toISOString(),
+    finishedAt: '',
+    packages: [],
+    lockfiles: [],
+    findings: [],
+    failures: [],
+    warnings: [],
+    tools: [],
+    toolVersions: {},
   };
+  const finish = () => ({ ...evidence, finishedAt: context.now().toISOString() });
 
   // checkout
   let checkout;
@@ -147,100 +227,129 @@ async function scanTarget(target: TargetConfig, context: TargetContext): Promise
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, stage: 'checkout', error: message });
-    // Nothing was looked at, so nothing changes state: every finding keeps its state.
-    const counts = { ...emptyCounts(), open: store.findings({ target: target.key, state: 'open' }).length };
-    const record: TargetScanRecord = {
-      ...base,
-      status: 'failed',
-      finishedAt: context.now().toISOString(),
-      errors: [{ stage: 'checkout', source: '*', message }],
-      counts,
-    };
-    store.saveTargetScan(record);
-    return { summary: toSummary(target, record, []), alerts: [] };
+    evidence.fatal = { stage: 'checkout', source: '*', message };
+    return finish();
   }
-  const commit = checkout.commit || undefined;
+  evidence.commit = checkout.commit || undefined;
 
   try {
     // inventory
     const inventory = inventoryTarget(target, checkout);
-    failures.push(...inventory.failures);
-    warnings.push(...inventory.warnings);
-    const packages: Package[] = inventory.packages;
-    logger.debug('inventory', { target: target.name, packages: packages.length, files: inventory.files.length });
+    evidence.subject = checkout.subject;
+    evidence.failures.push(...inventory.failures);
+    evidence.warnings.push(...inventory.warnings);
+    evidence.packages = inventory.packages;
+    evidence.lockfiles = inventory.files.map((file) => file.path);
+    evidence.snapshot = { lockfiles: [...inventory.snapshot.lockfiles], failed: inventory.snapshot.failed };
+    logger.debug('inventory', { target: target.name, packages: inventory.packages.length, files: inventory.files.length });
 
     // vulnerabilities
-    const findings: IncomingFinding[] = [];
-    if (packages.length > 0) {
+    if (inventory.packages.length > 0) {
       try {
-        const lookup = await context.vulnerabilities.lookup(packages, { checkoutDir: checkout.dir });
-        context.provenance.push(lookup.provenance);
-        findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
-        failures.push(...(lookup.failures ?? []));
-        warnings.push(...lookup.problems);
+        const lookup = await context.vulnerabilities.lookup(inventory.packages, { checkoutDir: checkout.dir });
+        evidence.provenance = lookup.provenance;
+        evidence.findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
+        evidence.failures.push(...(lookup.failures ?? []));
+        evidence.warnings.push(...lookup.problems);
       } catch (error) {
-        failures.push({ stage: 'osv', source: 'osv', message: errorMessage(error) });
+        evidence.failures.push({ stage: 'osv', source: 'osv', message: errorMessage(error) });
       }
     }
 
     // analyzers and SARIF imports
     const analysis = await analyzeTarget(target, checkout, join(context.home, 'cache', 'tmp', runId, safeName(target.key)), context.now);
-    findings.push(...analysis.findings);
-    failures.push(...analysis.failures);
-    warnings.push(...analysis.warnings);
-    Object.assign(context.toolVersions, analysis.toolVersions);
-
-    // store, then policy on what the store made of it
-    const snapshot: InventorySnapshot = inventory.snapshot;
-    const at = context.now().toISOString();
-    const { touched, scan } = store.recordTarget(
-      { runId, target: target.key, at, commit, findings, failures, inventory: snapshot },
-      () => ({ ...base, commit, subject: checkout.subject, status: failures.length ? 'partial' : 'ok', finishedAt: at, errors: failures, counts: emptyCounts() }),
-    );
-    const open = store.findings({ target: target.key, state: 'open' });
-    const judged = applyPolicy(context.policy, target, open, touched, at, store);
-    const counts = emptyCounts();
-    for (const finding of touched) counts[finding.lastTransition] += 1;
-    counts.open = open.length;
-    counts.suppressed = judged.open.filter((finding) => finding.suppression).length;
-    const record: TargetScanRecord = { ...scan, counts };
-
-    const categories = currentCategories(inventory.files.map((file) => file.path), analysis.tools, judged.open);
-    const previous = store.targetScans(target.key).filter((scan) => scan.runId !== runId && scan.categories).at(-1)?.categories ?? [];
-    const retired = previous.filter((category) => !categories.includes(category));
-    record.categories = categories;
-    store.saveTargetScan(record);
-
-    const alerts = judged.touched.filter(isAlert);
-    writeTargetOutputs(context.runDir, target, {
-      packages,
-      commit,
-      checkout,
-      open: judged.open,
-      categories,
-      retired,
-      toolVersions: analysis.toolVersions,
-      timestamp: new Date(at),
-      toolVersion: context.toolVersion,
-      failures,
-    });
-    for (const failure of failures) logger.warn('stage failed', { target: target.name, ...failure });
-    logger.info('target scanned', { target: target.name, commit, status: record.status, ...counts });
-    return { summary: toSummary(target, record, warnings), alerts };
+    evidence.findings.push(...analysis.findings);
+    evidence.failures.push(...analysis.failures);
+    evidence.warnings.push(...analysis.warnings);
+    evidence.tools = analysis.tools;
+    evidence.toolVersions = analysis.toolVersions;
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, error: message });
+    evidence.fatal = { stage: 'scan', source: '*', message };
+  }
+  return finish();
+}
+
+interface RecordContext extends RecordRequest {
+  store: Store;
+  runId: string;
+}
+
+function recordTarget(evidence: TargetEvidence, context: RecordContext): { summary: TargetSummary; alerts: StoredFinding[] } {
+  const { logger, store, runId } = context;
+  const { target, commit, failures } = evidence;
+  const base: Omit<TargetScanRecord, 'status' | 'finishedAt' | 'errors' | 'counts'> = {
+    runId,
+    target: target.key,
+    repo: target.kind === 'repo' ? target.repo : undefined,
+    ref: target.ref,
+    commit,
+    subject: evidence.subject,
+    startedAt: evidence.startedAt,
+  };
+
+  if (evidence.fatal) {
+    // Nothing was looked at, so nothing changes state: every finding keeps its state.
     const record: TargetScanRecord = {
       ...base,
-      commit,
       status: 'failed',
-      finishedAt: context.now().toISOString(),
-      errors: [...failures, { stage: 'scan', source: '*', message }],
+      finishedAt: evidence.finishedAt,
+      errors: [...failures, evidence.fatal],
       counts: { ...emptyCounts(), open: store.findings({ target: target.key, state: 'open' }).length },
     };
     store.saveTargetScan(record);
-    return { summary: toSummary(target, record, warnings), alerts: [] };
+    return { summary: toSummary(target, record, evidence.warnings), alerts: [] };
   }
+
+  // store, then policy on what the store made of it
+  const snapshot: InventorySnapshot | undefined = evidence.snapshot
+    ? { lockfiles: new Map(evidence.snapshot.lockfiles), failed: evidence.snapshot.failed }
+    : undefined;
+  const at = evidence.finishedAt;
+  const { touched, scan } = store.recordTarget(
+    { runId, target: target.key, at, commit, findings: evidence.findings, failures, inventory: snapshot, changedTools: changedTools(store, target.key, evidence.toolVersions) },
+    () => ({ ...base, status: failures.length ? 'partial' : 'ok', finishedAt: at, errors: failures, counts: emptyCounts() }),
+  );
+  const open = store.findings({ target: target.key, state: 'open' });
+  const judged = applyPolicy(context.policy, target, open, touched, at, store, runId);
+  const counts = emptyCounts();
+  for (const finding of touched) counts[finding.lastTransition] += 1;
+  counts.open = open.length;
+  counts.suppressed = judged.open.filter((finding) => finding.suppression).length;
+  const record: TargetScanRecord = { ...scan, counts };
+
+  const categories = currentCategories(evidence.lockfiles, evidence.tools, judged.open);
+  const previous = store.targetScans(target.key).filter((scan) => scan.runId !== runId && scan.categories).at(-1)?.categories ?? [];
+  const retired = previous.filter((category) => !categories.includes(category));
+  record.categories = categories;
+  store.saveTargetScan(record);
+
+  const alerts = judged.touched.filter(isAlert);
+  writeTargetOutputs(context.runDir, target, {
+    packages: evidence.packages,
+    commit,
+    open: judged.open,
+    categories,
+    retired,
+    toolVersions: evidence.toolVersions,
+    timestamp: new Date(at),
+    toolVersion: context.toolVersion,
+    failures,
+  });
+  for (const failure of failures) logger.warn('stage failed', { target: target.name, ...failure });
+  logger.info('target scanned', { target: target.name, commit, status: record.status, ...counts });
+  return { summary: toSummary(target, record, evidence.warnings), alerts };
+}
+
+/** Tools whose version differs from the one in the target's previous scan. */
+function changedTools(store: Store, targetKey: string, current: Record<string, string>): string[] {
+  const previousScan = store.targetScans(targetKey).at(-1);
+  const previousTools = previousScan ? store.runs().find((run) => run.id === previousScan.runId)?.tools : undefined;
+  if (!previousTools) return [];
+  return Object.entries(current)
+    .filter(([tool, version]) => previousTools[tool] !== undefined && previousTools[tool] !== version)
+    .map(([tool]) => tool);
 }
 
 /** Code-scanning categories this scan speaks for: every lockfile read, every tool run, every open finding's. */

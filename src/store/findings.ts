@@ -26,6 +26,8 @@ export interface ReconcileInput {
   /** Stages or files that failed: the findings they would have produced are not marked fixed. */
   failures: StageFailure[];
   inventory?: InventorySnapshot;
+  /** Finding sources (tools) whose version changed since the target's previous scan. */
+  changedTools?: readonly string[];
 }
 
 export interface FindingRow {
@@ -176,7 +178,7 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
     let reason: NewReason | null;
     if (!row) {
       transition = 'new';
-      reason = newReason(finding, seenBefore, previousInventory);
+      reason = newReason(finding, seenBefore, previousInventory, input.changedTools ?? []);
       insertFinding.run({ id, target, kind: finding.kind, source: finding.source, at, commit: commit ?? null, reason, runId, data });
     } else {
       transition = row.state === 'fixed' ? 'reopened' : 'unchanged';
@@ -207,13 +209,14 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
   return touched.map((id) => rowToFinding(getFinding.get(id) as FindingRow));
 }
 
-function newReason(finding: Finding, targetSeenBefore: boolean, previousInventory: Set<string>): NewReason {
+function newReason(finding: Finding, targetSeenBefore: boolean, previousInventory: Set<string>, changedTools: readonly string[]): NewReason {
   if (!targetSeenBefore) return 'new-target';
   if (finding.kind === 'dependency') {
     const purl = finding.package?.purl ?? '';
     return previousInventory.has(`${finding.location.path}\0${purl}`) ? 'new-advisory' : 'dependency-change';
   }
-  return 'code-change';
+  // A tool upgrade can bring new rules or new findings in code that did not change.
+  return changedTools.includes(finding.source) ? 'tool-change' : 'code-change';
 }
 
 function saveInventory(db: Database.Database, target: string, inventory: InventorySnapshot): void {

@@ -30,12 +30,12 @@ describe('store reconcile', () => {
   });
   afterEach(() => store.close());
 
-  function reconcile(findings: ReconcileInput['findings'], failures: ReconcileInput['failures'] = []) {
+  function reconcile(findings: ReconcileInput['findings'], failures: ReconcileInput['failures'] = [], changedTools: string[] = []) {
     run += 1;
     const runId = `run-${run}`;
     const at = `2026-11-${String(run).padStart(2, '0')}T00:00:00.000Z`;
     store.beginRun(runId, at);
-    return store.recordTarget({ runId, target: 'app', at, commit: `c${run}`, findings, failures }, () => ({
+    return store.recordTarget({ runId, target: 'app', at, commit: `c${run}`, findings, failures, changedTools }, () => ({
       runId,
       target: 'app',
       startedAt: at,
@@ -98,6 +98,18 @@ describe('store reconcile', () => {
     expect(moved[0]?.id).toBe(first[0]?.id);
     expect(moved[0]?.lastTransition).toBe('unchanged');
     expect(moved[0]?.location.startLine).toBe(9);
+  });
+
+  it('says why a finding is new', () => {
+    expect(reconcile([{ finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'a:1' }])[0]?.newReason).toBe('new-target');
+    const later = reconcile([
+      { finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'a:1' },
+      { finding: code('no-eval', 'src/b.js', 3), codeFingerprint: 'b:1' },
+      { finding: code('no-implied-eval', 'src/a.js', 4), codeFingerprint: 'a2:1' },
+    ], [], ['eslint']);
+    expect(later.filter((finding) => finding.lastTransition === 'new').map((finding) => finding.newReason)).toEqual(['tool-change', 'tool-change']);
+    const plain = reconcile([{ finding: code('no-eval', 'src/c.js', 1), codeFingerprint: 'c:1' }]);
+    expect(plain.find((finding) => finding.lastTransition === 'new')?.newReason).toBe('code-change');
   });
 
   it('records transitions as events for the weekly diff', () => {

@@ -72,6 +72,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           logger: context.logger,
           toolVersion: context.version,
           policy,
+          githubToken: context.io.env.GITHUB_TOKEN,
         });
         if (!context.json) {
           for (const target of result.summary.targets) {

@@ -1,7 +1,13 @@
 import * as initial from './0001-initial.js';
+import * as triage from './0002-triage.js';
+import * as notifications from './0003-notifications.js';
 
 /**
  * Schema versions in order; PRAGMA user_version records how many have been applied.
  * Append new files here, never edit an applied one.
  */
-export const migrations: ReadonlyArray<{ name: string; sql: string }> = [{ name: '0001-initial', sql: initial.sql }];
+export const migrations: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: '0001-initial', sql: initial.sql },
+  { name: '0002-triage', sql: triage.sql },
+  { name: '0003-notifications', sql: notifications.sql },
+];
