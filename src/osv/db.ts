@@ -330,7 +330,45 @@ interface LoadedEcosystem {
   body: string;
   offsets: number[];
   names: Record<string, number[]>;
-  parsed: Map<number, OsvRecord>;
+  /** Records parsed so far, by position (sparse). */
+  parsed: Array<OsvRecord | undefined>;
+}
+
+/**
+ * Loaded index files, kept while the file on disk is the same one (inode, size, change times).
+ * A scan loads the index once per target; reusing the load keeps the records parsed and matched
+ * for the previous targets (and the matcher's per-record caches with them) instead of reading
+ * and parsing everything again. An import replaces the file by a rename, which changes the inode.
+ */
+const loadedFiles = new Map<string, { stamp: string; loaded: LoadedEcosystem }>();
+/** Different index folders kept at once (one ecosystem file each); the least recently used goes. */
+const MAX_LOADED_FILES = 32;
+
+function fileStamp(file: string): string | undefined {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function loadEcosystemCached(file: string): LoadedEcosystem {
+  const key = path.resolve(file);
+  const stamp = fileStamp(key);
+  const kept = loadedFiles.get(key);
+  loadedFiles.delete(key);
+  if (kept && stamp !== undefined && kept.stamp === stamp) {
+    loadedFiles.set(key, kept);
+    return kept.loaded;
+  }
+  const loaded = loadEcosystem(file);
+  // Stamped before reading: a file replaced meanwhile gets a new stamp and is read again next time.
+  if (stamp !== undefined) {
+    loadedFiles.set(key, { stamp, loaded });
+    if (loadedFiles.size > MAX_LOADED_FILES) loadedFiles.delete(loadedFiles.keys().next().value!);
+  }
+  return loaded;
 }
 
 function loadEcosystem(file: string): LoadedEcosystem {
@@ -346,18 +384,18 @@ function loadEcosystem(file: string): LoadedEcosystem {
     body: text.slice(second + 1),
     offsets: header.offsets as number[],
     names: Object.assign(Object.create(null) as Record<string, number[]>, header.names as Record<string, number[]>),
-    parsed: new Map(),
+    parsed: new Array<OsvRecord | undefined>((header.offsets as number[]).length),
   };
 }
 
 function recordAt(loaded: LoadedEcosystem, index: number): OsvRecord | undefined {
-  const cached = loaded.parsed.get(index);
+  const cached = loaded.parsed[index];
   if (cached) return cached;
   const start = loaded.offsets[index];
   if (start === undefined) return undefined;
   const end = loaded.body.indexOf('\n', start);
   const record = JSON.parse(loaded.body.slice(start, end < 0 ? undefined : end)) as OsvRecord;
-  loaded.parsed.set(index, record);
+  loaded.parsed[index] = record;
   return record;
 }
 
@@ -376,7 +414,7 @@ export function loadOsvIndex(osvDir: string, ecosystems: Iterable<string>): OsvI
       continue;
     }
     try {
-      loaded.set(ecosystem, loadEcosystem(file));
+      loaded.set(ecosystem, loadEcosystemCached(file));
     } catch (error) {
       missing.push(ecosystem);
       problems.push(`${file}: damaged OSV index (${errorMessage(error)}); run sieve db update or sieve db import again`);

@@ -5,7 +5,7 @@ import type { Finding, Package } from '../model/types.js';
 import { schemeFor } from '../versioning/registry.js';
 import type { VersionScheme } from '../versioning/types.js';
 import type { SeverityScore } from './severity.js';
-import { groupSeverity, recordCwes } from './severity.js';
+import { computeGroupSeverity, recordCwes } from './severity.js';
 import type { OsvAffected, OsvEvent, OsvIndex, OsvRange, OsvRecord, PackageMatch, RecordMatch } from './types.js';
 
 /**
@@ -58,7 +58,7 @@ interface SortedRange {
   limits: SortedEvent[];
 }
 
-/** Events sorted by version, computed once per range and ordering (a failure is kept too). */
+/** For rangeIncludes: events sorted by version, once per range and ordering (a failure is kept too). */
 const sortedCache = new WeakMap<OsvRange, Map<VersionScheme, SortedRange | Error>>();
 
 function eventsOf(range: OsvRange): SortedEvent[] {
@@ -80,6 +80,21 @@ function isTop(event: SortedEvent): boolean {
   return event.kind === 'limit' && event.version === '*';
 }
 
+/** Sorts a range's events in one ordering; throws when an event's version cannot be read. */
+function sortRange(range: OsvRange, scheme: VersionScheme, ecosystem: string): SortedRange {
+  const events = eventsOf(range).map((event) => ({ ...event, version: canonicalVersion(ecosystem, event.version) }));
+  const sorted = events.sort((a, b) => {
+    if (isBottom(a) || isTop(b)) return isBottom(b) || isTop(a) ? 0 : -1;
+    if (isBottom(b) || isTop(a)) return 1;
+    return scheme.compare(a.version, b.version);
+  });
+  return { events: sorted, limits: sorted.filter((event) => event.kind === 'limit') };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 function sortedRange(range: OsvRange, scheme: VersionScheme, ecosystem: string): SortedRange {
   let perScheme = sortedCache.get(range);
   if (!perScheme) {
@@ -90,17 +105,11 @@ function sortedRange(range: OsvRange, scheme: VersionScheme, ecosystem: string):
   if (cached instanceof Error) throw cached;
   if (cached) return cached;
   try {
-    const events = eventsOf(range).map((event) => ({ ...event, version: canonicalVersion(ecosystem, event.version) }));
-    const sorted = events.sort((a, b) => {
-      if (isBottom(a) || isTop(b)) return isBottom(b) || isTop(a) ? 0 : -1;
-      if (isBottom(b) || isTop(a)) return 1;
-      return scheme.compare(a.version, b.version);
-    });
-    const result: SortedRange = { events: sorted, limits: sorted.filter((event) => event.kind === 'limit') };
+    const result = sortRange(range, scheme, ecosystem);
     perScheme.set(scheme, result);
     return result;
   } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
+    const failure = asError(error);
     perScheme.set(scheme, failure);
     throw failure;
   }
@@ -162,6 +171,8 @@ function byString(a: string, b: string): number {
 interface PreparedRange {
   range: OsvRange;
   scheme: VersionScheme | undefined;
+  /** The events in the scheme's order, sorted when first needed; the failure when they cannot be. */
+  sorted: SortedRange | Error | undefined;
 }
 
 /** One affected entry of a record as one ecosystem reads it, prepared once per record object. */
@@ -175,41 +186,79 @@ interface PreparedEntry {
 }
 
 /**
- * Per record and base ecosystem: the entries that name a package of that ecosystem. Records are
+ * What Sieve keeps per record object: its entries as each ecosystem reads them (one ecosystem
+ * almost always) and, once it made a finding alone, that finding's record parts. Records are
  * matched many times (once per package version); reading their entries once keeps the hot loop to
- * a name comparison, a set lookup and the range walks.
+ * a name comparison, a set lookup and the range walks. One map entry per record, since every weak
+ * entry costs the garbage collector work while the records are young.
  */
-const preparedCache = new WeakMap<OsvRecord, Map<string, PreparedEntry[]>>();
+interface RecordState {
+  ecosystem: string;
+  entries: PreparedEntry[];
+  otherEcosystems?: Map<string, PreparedEntry[]>;
+  single?: GroupStatic;
+  /** Groups of several records this record is the first of, by their ids. */
+  groups?: Map<string, GroupStatic>;
+}
 
-function preparedEntries(record: OsvRecord, ecosystem: string, ecosystemScheme: VersionScheme | undefined): PreparedEntry[] {
-  let perEcosystem = preparedCache.get(record);
-  if (!perEcosystem) {
-    perEcosystem = new Map();
-    preparedCache.set(record, perEcosystem);
-  }
-  let entries = perEcosystem.get(ecosystem);
-  if (entries) return entries;
-  entries = [];
-  if (!record.withdrawn) {
-    for (const affected of record.affected ?? []) {
-      const named = affected.package;
-      if (!named || baseEcosystem(named.ecosystem) !== ecosystem) continue;
-      const versions = affected.versions ?? [];
-      const ranges: PreparedRange[] = [];
-      for (const range of affected.ranges ?? []) {
-        if (range.type !== 'SEMVER' && range.type !== 'ECOSYSTEM') continue;
-        ranges.push({ range, scheme: orderingFor(range, ecosystemScheme) });
-      }
-      entries.push({
-        affected,
-        name: normalizePackageName(ecosystem, named.name),
-        listed: versions.length > 0 ? new Set(versions.map((listed) => canonicalVersion(ecosystem, listed))) : undefined,
-        ranges,
-      });
+const recordStates = new WeakMap<OsvRecord, RecordState>();
+
+function prepareEntries(record: OsvRecord, ecosystem: string, ecosystemScheme: VersionScheme | undefined): PreparedEntry[] {
+  const entries: PreparedEntry[] = [];
+  if (record.withdrawn) return entries;
+  for (const affected of record.affected ?? []) {
+    const named = affected.package;
+    if (!named || baseEcosystem(named.ecosystem) !== ecosystem) continue;
+    const versions = affected.versions ?? [];
+    const ranges: PreparedRange[] = [];
+    for (const range of affected.ranges ?? []) {
+      if (range.type !== 'SEMVER' && range.type !== 'ECOSYSTEM') continue;
+      ranges.push({ range, scheme: orderingFor(range, ecosystemScheme), sorted: undefined });
     }
+    entries.push({
+      affected,
+      name: normalizePackageName(ecosystem, named.name),
+      listed: versions.length === 0 ? undefined : new Set(ecosystem === 'Go' ? versions.map((listed) => canonicalVersion(ecosystem, listed)) : versions),
+      ranges,
+    });
   }
-  perEcosystem.set(ecosystem, entries);
   return entries;
+}
+
+function stateOf(record: OsvRecord, ecosystem: string): RecordState {
+  let state = recordStates.get(record);
+  if (state === undefined) {
+    state = { ecosystem, entries: prepareEntries(record, ecosystem, schemeFor(ecosystem)) };
+    recordStates.set(record, state);
+  }
+  return state;
+}
+
+function preparedEntries(record: OsvRecord, ecosystem: string): PreparedEntry[] {
+  const state = stateOf(record, ecosystem);
+  if (state.ecosystem === ecosystem) return state.entries;
+  state.otherEcosystems ??= new Map();
+  let entries = state.otherEcosystems.get(ecosystem);
+  if (entries === undefined) {
+    entries = prepareEntries(record, ecosystem, schemeFor(ecosystem));
+    state.otherEcosystems.set(ecosystem, entries);
+  }
+  return entries;
+}
+
+/** Whether the version is in the range, sorting the range's events the first time. */
+function preparedIncludes(prepared: PreparedRange, version: string, scheme: VersionScheme, ecosystem: string): boolean {
+  let sorted = prepared.sorted;
+  if (sorted === undefined) {
+    try {
+      sorted = sortRange(prepared.range, scheme, ecosystem);
+    } catch (error) {
+      sorted = asError(error);
+    }
+    prepared.sorted = sorted;
+  }
+  if (sorted instanceof Error) throw sorted;
+  return sortedIncludes(sorted, version, scheme);
 }
 
 /**
@@ -223,7 +272,6 @@ export function matchPackage(pkg: Package, records: readonly OsvRecord[]): Packa
   const label = (): string => `${pkg.ecosystem} ${pkg.name}@${pkg.version}`;
   const version = canonicalVersion(ecosystem, pkg.version);
   const name = normalizePackageName(ecosystem, pkg.name);
-  const ecosystemScheme = schemeFor(ecosystem);
   let undecided: Set<string> | undefined;
   let noScheme = false;
   let badVersion: string | undefined;
@@ -232,11 +280,12 @@ export function matchPackage(pkg: Package, records: readonly OsvRecord[]): Packa
   let invalidIn: VersionScheme | undefined;
 
   for (const record of records) {
-    for (const entry of preparedEntries(record, ecosystem, ecosystemScheme)) {
+    for (const entry of preparedEntries(record, ecosystem)) {
       if (entry.name !== name) continue;
       const listed = entry.listed !== undefined && entry.listed.has(version);
       let ranges: OsvRange[] | undefined;
-      for (const { range, scheme } of entry.ranges) {
+      for (const prepared of entry.ranges) {
+        const { range, scheme } = prepared;
         if (!scheme) {
           noScheme = true;
           if (!listed) (undecided ??= new Set()).add(record.id);
@@ -252,7 +301,7 @@ export function matchPackage(pkg: Package, records: readonly OsvRecord[]): Packa
           validIn = scheme;
         }
         try {
-          if (rangeIncludes(range, version, scheme, ecosystem)) (ranges ??= []).push(range);
+          if (preparedIncludes(prepared, version, scheme, ecosystem)) (ranges ??= []).push(range);
         } catch (error) {
           if (!listed) (undecided ??= new Set()).add(record.id);
           result.problems.push(`${label()}: ${record.id} has a ${range.type} range that cannot be evaluated (${errorMessage(error)})`);
@@ -389,7 +438,7 @@ function computeGroupStatic(records: readonly OsvRecord[], groupIds: Iterable<st
     summary,
     details,
     headline: summary ?? details?.split('\n')[0]?.slice(0, 120),
-    severity: groupSeverity(records),
+    severity: computeGroupSeverity(records),
     published,
     modified: modifiedUnknown ? undefined : modified,
     cwes: shared([...cwes].sort(byString)),
@@ -397,15 +446,12 @@ function computeGroupStatic(records: readonly OsvRecord[], groupIds: Iterable<st
   };
 }
 
-/** Groups of one record (most of them) by record; larger groups by their first record and ids. */
-const singleStatic = new WeakMap<OsvRecord, GroupStatic>();
-const groupStatic = new WeakMap<OsvRecord, Map<string, GroupStatic>>();
 
 function sameRecords(a: readonly OsvRecord[], b: readonly OsvRecord[]): boolean {
   return a.length === b.length && a.every((record, i) => record === b[i]);
 }
 
-function staticFor(matches: readonly RecordMatch[], groupIds: Set<string>): GroupStatic {
+function staticFor(ecosystem: string, matches: readonly RecordMatch[], groupIds: Set<string>): GroupStatic {
   const byId = new Map<string, OsvRecord>();
   // Two record objects with one id (possible from a remote source): the last one wins, and its
   // group is not cached, since the ids no longer tell the records.
@@ -419,25 +465,15 @@ function staticFor(matches: readonly RecordMatch[], groupIds: Set<string>): Grou
   const ids = [...byId.keys()].sort(byString);
   const records = ids.map((id) => byId.get(id)!);
   if (objects !== byId.size) return computeGroupStatic(records, groupIds);
-  const primary = records[0]!;
-  if (records.length === 1) {
-    let cached = singleStatic.get(primary);
-    if (cached === undefined) {
-      cached = computeGroupStatic(records, groupIds);
-      singleStatic.set(primary, cached);
-    }
-    return cached;
-  }
-  let perPrimary = groupStatic.get(primary);
-  if (!perPrimary) {
-    perPrimary = new Map();
-    groupStatic.set(primary, perPrimary);
-  }
+  // Groups of one record (most of them) are kept with the record; larger ones with their first record, by ids.
+  const state = stateOf(records[0]!, ecosystem);
+  if (records.length === 1) return (state.single ??= computeGroupStatic(records, groupIds));
+  state.groups ??= new Map();
   const key = ids.join('\n');
-  let cached = perPrimary.get(key);
+  let cached = state.groups.get(key);
   if (cached === undefined || !sameRecords(cached.records, records)) {
     cached = computeGroupStatic(records, groupIds);
-    perPrimary.set(key, cached);
+    state.groups.set(key, cached);
   }
   return cached;
 }
@@ -451,7 +487,7 @@ interface FindingTemplate {
 }
 
 function templateFor(pkg: Package, matches: readonly RecordMatch[], groupIds: Set<string>): FindingTemplate {
-  const group = staticFor(matches, groupIds);
+  const group = staticFor(baseEcosystem(pkg.ecosystem), matches, groupIds);
   const affectedRanges = new Set<string>();
   for (const match of matches) {
     for (const range of match.ranges) affectedRanges.add(describeRange(range));

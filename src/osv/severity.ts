@@ -12,14 +12,26 @@ export interface SeverityScore {
 /** CVSS v2, v3.0, v3.1 or v4.0 base score of a vector; undefined when the vector cannot be read. */
 export function cvssBaseScore(vector: string): number | undefined {
   if (vector.length > 512) return undefined;
+  if (scoreCache.has(vector)) return scoreCache.get(vector);
+  let score: number | undefined;
   try {
     const parsed = cvss.fromVector(vector.trim()) as { calculateScores(): { base?: number } } | null | undefined;
     const base = parsed?.calculateScores().base;
-    return typeof base === 'number' && Number.isFinite(base) ? base : undefined;
+    score = typeof base === 'number' && Number.isFinite(base) ? base : undefined;
   } catch {
-    return undefined;
+    score = undefined;
   }
+  if (scoreCache.size >= SCORE_CACHE_LIMIT) scoreCache.clear();
+  scoreCache.set(vector, score);
+  return score;
 }
+
+/**
+ * Scoring a vector costs a fraction of a millisecond and advisories repeat a few hundred distinct
+ * vectors, so scores are kept per vector text; the map is dropped whole when it fills.
+ */
+const scoreCache = new Map<string, number | undefined>();
+const SCORE_CACHE_LIMIT = 10_000;
 
 /** CVSS qualitative rating (v3/v4 bands; v2 scores are placed in the same bands). */
 export function severityFromScore(score: number): Severity {
@@ -103,6 +115,16 @@ function computeRecordSeverity(record: OsvRecord): SeverityScore {
 /** The highest severity of a group of records that describe one vulnerability. */
 export function groupSeverity(records: readonly OsvRecord[]): SeverityScore {
   return records.map(recordSeverity).reduce(higherSeverity, { severity: 'unknown' });
+}
+
+/**
+ * groupSeverity without the per-record cache, for a caller that keeps the result per group itself
+ * (vector scores stay cached): it spares the garbage collector a weak entry per record.
+ */
+export function computeGroupSeverity(records: readonly OsvRecord[]): SeverityScore {
+  let best: SeverityScore = { severity: 'unknown' };
+  for (const record of records) best = higherSeverity(best, severityCache.get(record) ?? computeRecordSeverity(record));
+  return best;
 }
 
 /** CWE ids of a record (`database_specific.cwe_ids`), as `CWE-<n>`. */

@@ -119,6 +119,26 @@ describe('importOsv and loadOsvIndex on small inputs', () => {
       ['npm', 1],
     ]);
   });
+
+  it('loading the same index again reuses its parsed records until the file changes', async () => {
+    const home = tempDir();
+    const osvDir = path.join(home, 'osv');
+    await importOsv(osvDir, [path.join(fixturesDir, 'records')]);
+    const first = loadOsvIndex(osvDir, ['npm']).records('npm', 'fixed-pkg');
+    const again = loadOsvIndex(osvDir, ['npm']).records('npm', 'fixed-pkg');
+    expect(again.map((r) => r.id)).toEqual(['TEST-FIXED']);
+    expect(again[0]).toBe(first[0]);
+    // A new import (written beside and renamed over) is read afresh.
+    const one = path.join(home, 'one.json');
+    writeFileSync(one, record('TEST-FIXED', 'fixed-pkg', { modified: '2025-01-01T00:00:00Z', summary: 'new text' }));
+    await importOsv(osvDir, [one]);
+    const reimported = loadOsvIndex(osvDir, ['npm']).records('npm', 'fixed-pkg');
+    expect(reimported.map((r) => [r.id, r.summary])).toEqual([['TEST-FIXED', 'new text']]);
+    expect(reimported[0]).not.toBe(first[0]);
+    // So is a file rewritten in place, and a damaged one is reported, not served from memory.
+    writeFileSync(path.join(osvDir, 'npm.jsonl'), '{"ecosystem":"npm"');
+    expect(loadOsvIndex(osvDir, ['npm']).missing).toEqual(['npm']);
+  });
 });
 
 /** Record counts of ../shared/osv-db, as its README states them. */
