@@ -3,6 +3,8 @@ import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveAnalyzer } from '../analyzers/registry.js';
+import { errorMessage } from '../model/errors.js';
 
 /** A target's analyzer entry, as the schema allows it (analyzers/registry.ts resolves it). */
 export type AnalyzerEntry =
@@ -183,6 +185,14 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
       kind = 'sbom';
       path = absolute(target.sbom);
     }
+    const analyzers = target.analyzers ?? defaults.analyzers ?? [];
+    analyzers.forEach((entry, position) => {
+      try {
+        resolveAnalyzer(entry);
+      } catch (error) {
+        errors.push(`targets[${index}].analyzers[${position}]: ${errorMessage(error)}`);
+      }
+    });
     if (target.ref !== undefined && kind !== 'repo') warnings.push(`targets[${index}].ref: ignored for a target without "repo"`);
     if (target.ref?.startsWith('-')) errors.push(`targets[${index}].ref: "${target.ref}" looks like a command-line option`);
     return {
@@ -192,7 +202,7 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
       repo,
       ref: target.ref,
       path,
-      analyzers: target.analyzers ?? defaults.analyzers ?? [],
+      analyzers,
       sarif: [...(defaults.sarif ?? []), ...(target.sarif ?? [])],
       paths: target.paths ?? defaults.paths ?? [],
       exclude: [...(defaults.exclude ?? []), ...(target.exclude ?? [])],

@@ -92,3 +92,9 @@ export function listTargetScans(db: Database.Database, target?: string): TargetS
   ) as TargetScanRow[];
   return rows.map(rowToScan);
 }
+
+/** purl types (npm, pypi, golang…) of every package in the targets' latest inventories. */
+export function inventoryPurlTypes(db: Database.Database): string[] {
+  const rows = db.prepare("SELECT DISTINCT substr(purl, 5, instr(substr(purl, 5), '/') - 1) AS type FROM inventory").all() as Array<{ type: string }>;
+  return rows.map((row) => row.type).filter(Boolean).sort();
+}

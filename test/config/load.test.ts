@@ -40,6 +40,8 @@ describe('loadConfig', () => {
     [{ targets: [{ name: 'bad name', repo: 'x' }] }, 'targets[0].name: must match pattern'],
     [{ targets: [{ name: 'a', repo: 'x', analyzers: [{ command: ['x'] }] }] }, 'targets[0].analyzers[0]'],
     [{ targets: [{ name: 'a', repo: 'x' }, { name: 'a', path: 'y' }] }, 'targets[1].name: "a" is already used by targets[0]'],
+    [{ targets: [{ name: 'a', repo: 'x', analyzers: ['eslintt'] }] }, 'targets[0].analyzers[0]: analyzer "eslintt": unknown preset "eslintt"'],
+    [{ targets: [{ name: 'a', repo: 'x', analyzers: [{ name: 'mine', command: ['./scan.sh'] }] }] }, 'targets[0].analyzers[0]: analyzer "mine": command "./scan.sh" is a relative path'],
     [{ osv: { source: 'cloud' }, targets: [] }, 'osv.source: expected one of "offline", "api", "osv-scanner"'],
     [{}, '(root): missing required key "targets"'],
     ['{ "targets": [', '(root): not valid JSON'],

@@ -1,9 +1,31 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ecosystemOfPurlType } from '../../model/purl.js';
+import { inventoryPurlTypes } from '../../store/runs.js';
+import { Store } from '../../store/store.js';
 import { loadConfig } from '../../config/load.js';
 import { importOsv, osvStatus } from '../../osv/db.js';
 import { updateOsv } from '../../osv/update.js';
 import { UsageError } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
+
+/** The ecosystems the targets use (from the store's latest inventories) and those already imported. */
+function ecosystemsInUse(home: string, osvDir: string): string[] {
+  const found = new Set(osvStatus(osvDir).map((row) => row.ecosystem));
+  const storeFile = join(home, 'sieve.db');
+  if (existsSync(storeFile)) {
+    const store = Store.open(storeFile);
+    try {
+      for (const type of inventoryPurlTypes(store.db)) {
+        const ecosystem = ecosystemOfPurlType(type);
+        if (ecosystem) found.add(ecosystem);
+      }
+    } finally {
+      store.close();
+    }
+  }
+  return [...found].sort();
+}
 
 /** osv.dev's public bucket of per-ecosystem all.zip files. */
 export const DEFAULT_OSV_DB_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
@@ -59,8 +81,10 @@ export const registerDb: RegisterCommand = (program, wrap) => {
         const osvDir = join(context.home, 'osv');
         const loaded = loadConfig(context.path(options.targets));
         const baseUrl = options.dbUrl ?? loaded.config?.osv.dbUrl ?? DEFAULT_OSV_DB_URL;
-        const ecosystems = options.ecosystems ?? osvStatus(osvDir).map((row) => row.ecosystem);
-        if (ecosystems.length === 0) throw new UsageError('--ecosystems: name the ecosystems to download (none imported yet)');
+        const ecosystems = options.ecosystems ?? ecosystemsInUse(context.home, osvDir);
+        if (ecosystems.length === 0) {
+          throw new UsageError('--ecosystems: name the ecosystems to download (no scan has recorded any yet, and none are imported)');
+        }
         const results = await updateOsv(osvDir, ecosystems, baseUrl);
         let failed = false;
         for (const result of results) {
