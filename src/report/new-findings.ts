@@ -119,10 +119,20 @@ function severityCell(finding: StoredFinding): string {
 function findingCell(finding: StoredFinding): string {
   if (finding.vulnerability) {
     const aliases = finding.vulnerability.aliases.length ? ` (${finding.vulnerability.aliases.join(', ')})` : '';
-    return `${escapeMarkdown(finding.vulnerability.id + aliases)}: ${escapeMarkdown(finding.title)}`;
+    // The title repeats the id and the package, which have their own columns: show the advisory's summary.
+    const summary = finding.vulnerability.summary ?? firstLine(finding.vulnerability.details) ?? finding.title;
+    return `${escapeMarkdown(finding.vulnerability.id + aliases)}: ${escapeMarkdown(truncate(summary, 160))}`;
   }
   const rule = finding.rule ? `${finding.rule.tool} ${finding.rule.id}` : finding.source;
   return `${escapeMarkdown(rule)}: ${escapeMarkdown(finding.title)}`;
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  return text?.split('\n').find((line) => line.trim())?.trim();
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function whereCell(finding: StoredFinding): string {
