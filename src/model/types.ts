@@ -181,5 +181,7 @@ export interface StageFailure {
   path?: string;
   /** Narrows it to one ecosystem's packages (no OSV data for that ecosystem). */
   ecosystem?: string;
+  /** Narrows it to one package (its version could not be judged). */
+  package?: string;
   message: string;
 }

@@ -594,8 +594,10 @@ const NOTHING: Evaluated = { problems: [], templates: [] };
  * repeat name@version pairs (one per workspace or path), so each pair is matched once per call
  * and its findings are stamped out per package.
  */
-export function matchPackages(packages: Package[], index: OsvIndex): { findings: Finding[]; problems: string[] } {
+export function matchPackages(packages: Package[], index: OsvIndex): { findings: Finding[]; problems: string[]; undecided: Package[] } {
   const findings: Finding[] = [];
+  // Packages whose matching could not be decided (unpinned, unreadable version, no scheme).
+  const undecided: Package[] = [];
   const problems: string[] = [...index.problems];
   const missing = new Set(index.missing);
   const reportedMissing = new Set<string>();
@@ -612,6 +614,7 @@ export function matchPackages(packages: Package[], index: OsvIndex): { findings:
     }
     if (pkg.unpinned || pkg.version === '') {
       unpinned += 1;
+      undecided.push(pkg);
       continue;
     }
     // Everything a match and its findings read of the package, apart from where and how it is used.
@@ -628,10 +631,11 @@ export function matchPackages(packages: Package[], index: OsvIndex): { findings:
       evaluated.set(key, result);
     }
     for (const problem of result.problems) problems.push(problem);
+    if (result.problems.length > 0) undecided.push(pkg);
     for (const template of result.templates) findings.push(findingFrom(template, pkg));
   }
   if (unpinned > 0) {
     problems.push(`${unpinned} package${unpinned === 1 ? '' : 's'} without a pinned version not matched against OSV`);
   }
-  return { findings, problems };
+  return { findings, problems, undecided };
 }

@@ -10,7 +10,15 @@ export interface VulnerabilitySource {
   lookup(
     packages: Package[],
     context: { checkoutDir?: string },
-  ): Promise<{ findings: Finding[]; problems: string[]; provenance: OsvProvenance; failures?: StageFailure[] }>;
+  ): Promise<{
+    findings: Finding[];
+    problems: string[];
+    provenance: OsvProvenance;
+    /** Stages or data that failed: the target is partial and their findings stay as they were. */
+    failures?: StageFailure[];
+    /** Packages that could not be judged: their findings stay as they were, the target is not partial. */
+    keepOpen?: StageFailure[];
+  }>;
 }
 
 /** Matches against the index under `<home>/osv/`, loading only the ecosystems the packages need. */
@@ -22,7 +30,7 @@ export function offlineSource(osvDir: string): VulnerabilitySource {
         osvDir,
         packages.map((pkg) => pkg.ecosystem),
       );
-      const { findings, problems } = matchPackages(packages, index);
+      const { findings, problems, undecided } = matchPackages(packages, index);
       // No data for an ecosystem means its packages were not checked: their findings stay as they were.
       const failures: StageFailure[] = index.missing.map((ecosystem) => ({
         stage: 'osv',
@@ -30,7 +38,15 @@ export function offlineSource(osvDir: string): VulnerabilitySource {
         ecosystem,
         message: `no OSV data for ${ecosystem}: run "sieve db update" or "sieve db import" for it`,
       }));
-      return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures };
+      // A package that could not be judged is not known to be fixed either; not a stage failure.
+      const keepOpen: StageFailure[] = undecided.map((pkg) => ({
+        stage: 'osv',
+        source: 'osv',
+        path: pkg.location.path,
+        package: pkg.name,
+        message: `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`,
+      }));
+      return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures, keepOpen };
     },
   };
 }

@@ -82,6 +82,8 @@ export interface TargetEvidence {
   snapshot?: { lockfiles: Array<[string, string[]]>; failed: string[] };
   findings: IncomingFinding[];
   failures: StageFailure[];
+  /** Not failures, but what they cover stays as it was (packages whose version could not be judged). */
+  keepOpen: StageFailure[];
   warnings: string[];
   tools: string[];
   toolVersions: Record<string, string>;
@@ -214,6 +216,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     lockfiles: [],
     findings: [],
     failures: [],
+    keepOpen: [],
     warnings: [],
     tools: [],
     toolVersions: {},
@@ -250,6 +253,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
         evidence.provenance = lookup.provenance;
         evidence.findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
         evidence.failures.push(...(lookup.failures ?? []));
+        evidence.keepOpen.push(...(lookup.keepOpen ?? []));
         evidence.warnings.push(...lookup.problems);
       } catch (error) {
         evidence.failures.push({ stage: 'osv', source: 'osv', message: errorMessage(error) });
@@ -308,7 +312,16 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
     : undefined;
   const at = evidence.finishedAt;
   const { touched, scan } = store.recordTarget(
-    { runId, target: target.key, at, commit, findings: evidence.findings, failures, inventory: snapshot, changedTools: changedTools(store, target.key, evidence.toolVersions) },
+    {
+      runId,
+      target: target.key,
+      at,
+      commit,
+      findings: evidence.findings,
+      failures: [...failures, ...(evidence.keepOpen ?? [])],
+      inventory: snapshot,
+      changedTools: changedTools(store, target.key, evidence.toolVersions),
+    },
     () => ({ ...base, status: failures.length ? 'partial' : 'ok', finishedAt: at, errors: failures, counts: emptyCounts() }),
   );
   const open = store.findings({ target: target.key, state: 'open' });

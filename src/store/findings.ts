@@ -72,7 +72,8 @@ export function isProtected(finding: Finding, failures: readonly StageFailure[])
       (failure.source === 'code:*' && finding.kind === 'code') ||
       (failure.source === finding.source &&
         (failure.path === undefined || failure.path === finding.location.path) &&
-        (failure.ecosystem === undefined || failure.ecosystem === finding.package?.ecosystem)),
+        (failure.ecosystem === undefined || failure.ecosystem === finding.package?.ecosystem) &&
+        (failure.package === undefined || failure.package === finding.package?.name)),
   );
 }
 

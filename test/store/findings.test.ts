@@ -86,6 +86,18 @@ describe('store reconcile', () => {
     expect(reconcile([], [{ stage: 'inventory', source: 'osv', path: 'package-lock.json', message: 'broken' }, { stage: 'analyzer', source: 'eslint', message: 'crashed' }])).toEqual([]);
     expect(reconcile([], [{ stage: 'osv', source: 'osv', ecosystem: 'npm', message: 'no data' }, { stage: 'sarif', source: 'code:*', message: 'bad log' }])).toEqual([]);
     expect(reconcile([], [{ stage: 'checkout', source: '*', message: 'clone failed' }])).toEqual([]);
+    // A package whose version could not be judged keeps its own findings, and only those.
+    const narrowed = reconcile([], [
+      { stage: 'osv', source: 'osv', path: 'package-lock.json', package: 'lodash', message: 'unreadable version' },
+      { stage: 'analyzer', source: 'eslint', message: 'crashed' },
+    ]);
+    expect(narrowed).toEqual([]);
+    const otherPackage = reconcile([], [
+      { stage: 'osv', source: 'osv', path: 'package-lock.json', package: 'left-pad', message: 'unreadable version' },
+      { stage: 'analyzer', source: 'eslint', message: 'crashed' },
+    ]);
+    expect(transitions(otherPackage)).toEqual(['GHSA-eeee fixed']);
+    reconcile([{ finding: dependency('GHSA-eeee', []) }, { finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'abc:1' }]);
     // A failure elsewhere protects nothing here.
     const touched = reconcile([], [{ stage: 'inventory', source: 'osv', path: 'other/package-lock.json', message: 'broken' }]);
     expect(transitions(touched)).toEqual(['GHSA-eeee fixed', 'no-eval fixed']);
