@@ -71,6 +71,8 @@ export interface Checkout {
   /** The commit checked out. */
   commit: string;
   ref?: string;
+  /** A worktree Sieve made for this scan, removed once the target's files have been read. */
+  temporary?: boolean;
 }
 
 // Targets that share a repository share its mirror; updates of one mirror must not overlap.
@@ -126,7 +128,7 @@ export async function checkoutRepository(options: { repo: string; ref?: string; 
   await git(['clone', '--shared', '--no-checkout', '--quiet', '--', mirror, options.worktreeDir]);
   await git(['checkout', '--quiet', '--detach', commit], options.worktreeDir);
   const head = await git(['rev-parse', 'HEAD'], options.worktreeDir);
-  return { dir: options.worktreeDir, commit: head, ref: options.ref };
+  return { dir: options.worktreeDir, commit: head, ref: options.ref, temporary: true };
 }
 
 /** A plain directory target: read in place, no commit. */

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, NotifyConfig, TargetConfig } from '../config/load.js';
 import { deliverNotifications } from './notify-step.js';
@@ -271,6 +271,9 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, error: message });
     evidence.fatal = { stage: 'scan', source: '*', message };
+  } finally {
+    // The mirror stays in the cache; a worktree is cheap to make again and costs disk per target.
+    if (checkout.temporary) rmSync(checkout.dir, { recursive: true, force: true });
   }
   return finish();
 }
