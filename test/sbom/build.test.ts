@@ -181,6 +181,15 @@ describe('buildBom', () => {
     expect(props(doc.components[0]!)).toContain('sieve:unpinned=true');
   });
 
+  it('records where each component was found as evidence occurrences (file and line)', () => {
+    const components = json().components as Array<JsonComponent & { purl?: string; evidence?: { occurrences?: Array<{ location: string; line?: number }> } }>;
+    for (const component of components) {
+      const locations = props(component).filter((entry) => entry.startsWith('sieve:location='));
+      expect(component.evidence?.occurrences?.map((occurrence) => `sieve:location=${occurrence.location}#L${occurrence.line}`)).toEqual(locations);
+    }
+    expect(components.some((component) => (component.evidence?.occurrences?.length ?? 0) > 0)).toBe(true);
+  });
+
   it('produces JSON that validates against the CycloneDX 1.6 schema', async () => {
     expect(await validateBomJson(serializeBom(buildBom(input()), 'json'))).toEqual([]);
     expect(await validateBomJson(serializeBom(buildBom(input({ target: { name: 'local' }, packages: [] })), 'json'))).toEqual([]);
