@@ -13,14 +13,22 @@ const files = readdirSync(here)
   .filter((file) => wanted.length === 0 || wanted.includes(file.replace(/\.ts$/, '')))
   .sort();
 
+let failed = 0;
 for (const file of files) {
   console.log(`\n## ${file.replace(/\.ts$/, '')}`);
   const started = performance.now();
-  const module = (await import(pathToFileURL(join(here, file)).href)) as { bench?: () => Promise<void> };
-  if (typeof module.bench !== 'function') {
-    console.log('(no bench() export)');
-    continue;
+  try {
+    const module = (await import(pathToFileURL(join(here, file)).href)) as { bench?: () => Promise<void> };
+    if (typeof module.bench !== 'function') {
+      console.log('(no bench() export)');
+      continue;
+    }
+    await module.bench();
+  } catch (error) {
+    // One broken benchmark must not hide the others' figures.
+    failed += 1;
+    console.log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
-  await module.bench();
   console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
+if (failed > 0) process.exitCode = 1;
