@@ -220,9 +220,9 @@ describe('what users see: notifications, weekly diff, upload and the dashboard',
       const visible = await page.locator('#findings tbody tr:visible').count();
       expect(visible).toBe(1);
       mkdirSync(join(repoRoot, 'artifacts'), { recursive: true });
-      await page.screenshot({ path: join(repoRoot, 'artifacts', 'dashboard-target.png'), fullPage: true });
+      await page.screenshot({ path: join(repoRoot, 'artifacts', 'cli-dashboard-target.png'), fullPage: true });
       await page.goto(pathToFileURL(join(site, 'index.html')).href);
-      await page.screenshot({ path: join(repoRoot, 'artifacts', 'dashboard.png'), fullPage: true });
+      await page.screenshot({ path: join(repoRoot, 'artifacts', 'cli-dashboard.png'), fullPage: true });
     } finally {
       await launched.close();
     }
