@@ -90,11 +90,13 @@ async function withMirrorLock<T>(mirror: string, work: () => Promise<T>): Promis
 }
 
 /** Brings the mirror of `repo` under `cacheDir` up to date, cloning it the first time. */
-async function updateMirror(repo: string, cacheDir: string): Promise<string> {
+async function updateMirror(repo: string, cacheDir: string, offline: boolean): Promise<string> {
   const mirror = join(cacheDir, 'git', `${createHash('sha256').update(repo).digest('hex').slice(0, 24)}.git`);
   return withMirrorLock(mirror, async () => {
     if (existsSync(join(mirror, 'HEAD'))) {
-      await git(['--git-dir', mirror, 'remote', 'update', '--prune']);
+      if (!offline) await git(['--git-dir', mirror, 'remote', 'update', '--prune']);
+    } else if (offline) {
+      throw new CheckoutError(`${redactUrl(repo)}: not in the mirror cache, and --offline forbids fetching it`);
     } else {
       rmSync(mirror, { recursive: true, force: true });
       mkdirSync(join(cacheDir, 'git'), { recursive: true });
@@ -121,8 +123,15 @@ async function resolveCommit(mirror: string, ref: string | undefined): Promise<s
  * Checks out `repo` at `ref` into `worktreeDir` through a mirror cache, and returns the commit.
  * The worktree is made anew each time so nothing of an earlier scan lingers.
  */
-export async function checkoutRepository(options: { repo: string; ref?: string; cacheDir: string; worktreeDir: string }): Promise<Checkout> {
-  const mirror = await updateMirror(options.repo, options.cacheDir);
+export async function checkoutRepository(options: {
+  repo: string;
+  ref?: string;
+  cacheDir: string;
+  worktreeDir: string;
+  /** Use the cached mirror as it is: no fetch. */
+  offline?: boolean;
+}): Promise<Checkout> {
+  const mirror = await updateMirror(options.repo, options.cacheDir, options.offline === true);
   const commit = await resolveCommit(mirror, options.ref);
   rmSync(options.worktreeDir, { recursive: true, force: true });
   await git(['clone', '--shared', '--no-checkout', '--quiet', '--', mirror, options.worktreeDir]);

@@ -15,7 +15,7 @@ function isRemote(repo: string): boolean {
 }
 
 /** Gets a target's files in place: a git checkout at a resolved commit, a directory, or an SBOM file. */
-export async function checkoutTarget(target: TargetConfig, home: string, _runId: string): Promise<TargetCheckout> {
+export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean } = {}): Promise<TargetCheckout> {
   switch (target.kind) {
     case 'repo': {
       const repo = target.repo as string;
@@ -28,6 +28,8 @@ export async function checkoutTarget(target: TargetConfig, home: string, _runId:
         ref: target.ref,
         cacheDir: join(home, 'cache'),
         worktreeDir: join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_')),
+        // Local repositories are read without network even when offline.
+        offline: options.offline === true && isRemote(repo),
       });
     }
     case 'directory':

@@ -46,6 +46,8 @@ export interface NotifyRequest {
   alerts: StoredFinding[];
   token?: string;
   logger: Logger;
+  /** False under --offline: alerts are queued and sent by the next run that may use the network. */
+  send?: boolean;
 }
 
 /**
@@ -69,6 +71,13 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
   for (const [channel, ids] of queued) queueNotifications(store.db, channel, request.runId, request.at, ids);
 
   const reports: NotificationReport[] = [];
+  if (request.send === false) {
+    for (const channel of channels.values()) {
+      const pending = pendingNotifications(store.db, channel.id).length;
+      if (pending) reports.push({ channel: channel.id, sent: 0, pending, error: 'offline: kept for the next run' });
+    }
+    return reports;
+  }
   for (const channel of channels.values()) {
     const pendingIds = pendingNotifications(store.db, channel.id);
     if (pendingIds.length === 0) continue;

@@ -32,6 +32,8 @@ export interface ScanRequest {
   toolVersion: string;
   policy?: PolicySet;
   githubToken?: string;
+  /** No network: git mirrors are used as cached, the OSV source is the offline index. */
+  offline?: boolean;
 }
 
 export interface ScanResult {
@@ -157,6 +159,7 @@ export interface RecordRequest {
   policy?: PolicySet;
   /** GITHUB_TOKEN, for filing issues. */
   githubToken?: string;
+  offline?: boolean;
 }
 
 /** Folds collected evidence into the store, applies policy, notifies, and writes the run's outputs. */
@@ -181,6 +184,7 @@ export async function recordRun(bundle: ScanBundle, request: RecordRequest): Pro
       alerts: newFindings,
       token: request.githubToken,
       logger,
+      send: request.offline !== true,
     });
     const summary: RunSummary = {
       runId,
@@ -226,7 +230,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
   // checkout
   let checkout;
   try {
-    checkout = await checkoutTarget(target, context.home, runId);
+    checkout = await checkoutTarget(target, context.home, { offline: context.offline });
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, stage: 'checkout', error: message });

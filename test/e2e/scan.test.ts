@@ -191,6 +191,21 @@ describe('sieve scan end to end over real git repositories', () => {
     expect(result.newFindings).toEqual([]);
   });
 
+  it('9. --offline scans from the cached mirrors without fetching', () => {
+    renameSync(lib.bare, `${lib.bare}.gone`);
+    try {
+      const result = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', home, '--offline', '--only', 'lib'], { cwd: root });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^lib\tok\t[0-9a-f]{12}\tnew 0 reopened 0 fixed 0 open 2/m);
+      const fresh = join(root, 'fresh-home');
+      const cold = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', fresh, '--offline', '--only', 'lib'], { cwd: root });
+      expect(cold.code).toBe(3);
+      expect(cold.stdout).toContain('--offline forbids fetching it');
+    } finally {
+      renameSync(`${lib.bare}.gone`, lib.bare);
+    }
+  });
+
   it('rejects a bad configuration with the file, the JSON path and what was expected (exit 2)', () => {
     const bad = join(root, 'bad-targets.json');
     writeFileSync(bad, JSON.stringify({ targets: [{ name: 'x', repo: 'ext::sh -c touch% /tmp/pwned' }, { name: 'y', repoo: 'z' }] }));

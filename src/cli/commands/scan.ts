@@ -38,7 +38,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
     .option('--shard <i/n>', 'scan only the i-th of n shares of the targets')
     .option('--osv-db <dir>', 'offline OSV data: an imported index, or osv.dev\'s <Ecosystem>/all.zip layout (default <home>/osv)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new finding is at least this severe').choices([...SEVERITIES]))
-    .option('--offline', 'never use the network (the offline OSV index only)')
+    .option('--offline', 'never use the network: cached git mirrors as they are, the offline OSV index only')
     .option('--rules <dir>', 'policy rules folder', 'rules')
     .action(
       wrap(async (context, options: ScanOptions) => {
@@ -73,6 +73,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           toolVersion: context.version,
           policy,
           githubToken: context.io.env.GITHUB_TOKEN,
+          offline: options.offline === true,
         });
         if (!context.json) {
           for (const target of result.summary.targets) {
