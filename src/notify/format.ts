@@ -1,4 +1,4 @@
-/** Text helpers for notifications. notify/ may not import report/, so it keeps its own small escapes. */
+/** Text helpers for notifications. notify/ may not import report/: shared escaping comes from model/. */
 import type { StoredFinding } from '../model/records.js';
 import { severityRank } from '../model/types.js';
 
@@ -22,19 +22,8 @@ export function subject(finding: StoredFinding): string {
   return `${finding.rule ? `${finding.rule.tool} ${finding.rule.id}` : finding.source} at ${finding.location.path}${line}`;
 }
 
-/**
- * Markdown-safe text for GitHub issues: HTML and Markdown syntax neutralised, newlines folded,
- * @mentions broken with a word joiner so a finding never pings anyone.
- */
-export function escapeMarkdown(value: string): string {
-  return value
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1')
-    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, '$1@\u2060');
-}
+/** Markdown-safe text for GitHub issues: the same escaping as Markdown reports. */
+export { escapeMarkdown } from '../model/markdown.js';
 
 /** Slack mrkdwn: only &, < and > are control characters. */
 export function escapeSlack(value: string): string {

@@ -37,18 +37,5 @@ export function safeHttpUrl(value: string | undefined): string | undefined {
   return url.toString();
 }
 
-/**
- * Text for a Markdown table cell or line: HTML is neutralised with entities, Markdown syntax
- * (pipes, backticks, emphasis, links) with backslashes, newlines folded, and @mentions broken with
- * a word joiner so a finding never pings anyone.
- */
-export function escapeMarkdown(value: unknown): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  return text
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1')
-    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, '$1@\u2060');
-}
+// Markdown escaping lives in model/ so that notify/, which may not import report/, uses the same one.
+export { escapeMarkdown } from '../model/markdown.js';

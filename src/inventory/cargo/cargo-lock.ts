@@ -1,17 +1,10 @@
 import { parse as parseToml } from 'smol-toml';
 import { ParseError, errorMessage } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
+import { purlMaker } from '../entry.js';
 
-/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
-function purlAt(path: string, line: number, name: string, version: string): string {
-  try {
-    return purlFor('crates.io', name, version);
-  } catch (error) {
-    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
-  }
-}
+const purlAt = purlMaker('crates.io');
 
 interface LockedPackage {
   name: string;

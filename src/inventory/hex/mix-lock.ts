@@ -1,16 +1,9 @@
-import { ParseError, errorMessage } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
+import { ParseError } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
+import { purlMaker } from '../entry.js';
 
-/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
-function purlAt(path: string, line: number, name: string, version: string): string {
-  try {
-    return purlFor('Hex', name, version);
-  } catch (error) {
-    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
-  }
-}
+const purlAt = purlMaker('Hex');
 
 /*
  * mix.lock is an Elixir map literal. No npm package reads Elixir terms, so this is a small

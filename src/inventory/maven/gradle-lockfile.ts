@@ -1,16 +1,9 @@
-import { ParseError, errorMessage } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
+import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
+import { purlMaker } from '../entry.js';
 
-/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
-function purlAt(path: string, line: number, name: string, version: string): string {
-  try {
-    return purlFor('Maven', name, version);
-  } catch (error) {
-    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
-  }
-}
+const purlAt = purlMaker('Maven');
 
 /*
  * Gradle dependency lock files: one `group:artifact:version=conf1,conf2` line per module, `#`

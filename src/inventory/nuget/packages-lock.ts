@@ -1,32 +1,10 @@
 import { ParseError, errorMessage } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
+import { lineFinder, purlMaker } from '../entry.js';
 
-/** purlFor, with a name or version the purl library refuses reported as a ParseError at its line. */
-function purlAt(path: string, line: number, name: string, version: string): string {
-  try {
-    return purlFor('NuGet', name, version);
-  } catch (error) {
-    throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
-  }
-}
+const purlAt = purlMaker('NuGet');
 
-/** Offset → 1-based line, by binary search over the line starts. */
-function lineFinder(content: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = content.indexOf('\n'); i >= 0; i = content.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

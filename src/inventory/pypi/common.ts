@@ -5,7 +5,7 @@
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { ParseError } from '../../model/errors.js';
 import { purlFor } from '../../model/purl.js';
-import type { DependencyScope, Package } from '../../model/types.js';
+import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 
 /** PEP 503: lowercase, and every run of `-`, `_`, `.` becomes one `-`. */
 export function normalizeName(name: string): string {
@@ -77,6 +77,61 @@ export function tableArray(doc: TomlTable, key: string, path: string, format: st
     throw new ParseError(path, `not a valid ${format}: "${key}" must be an array of tables`);
   }
   return value;
+}
+
+/** A `[[key]]` table of a TOML lockfile with its 1-based line (see entryLines). */
+export interface LockEntry {
+  entry: TomlTable;
+  name: string | undefined;
+  line: number;
+}
+
+/** Parses a TOML lockfile and lists its `[[key]]` tables, each with its line. */
+export function readTomlEntries(content: string, path: string, format: string, key: string): { doc: TomlTable; entries: LockEntry[] } {
+  const doc = parseToml(content, path, format);
+  const tables = tableArray(doc, key, path, format);
+  const lines = entryLines(
+    content,
+    key,
+    tables.map((entry) => stringField(entry, 'name')),
+  );
+  return { doc, entries: tables.map((entry, index) => ({ entry, name: stringField(entry, 'name'), line: lines[index] ?? 1 })) };
+}
+
+/** Visits the entries in order; one without a name is skipped with a warning, in its place among the others. */
+export function forEachNamedEntry(entries: readonly LockEntry[], path: string, warnings: string[], visit: (entry: TomlTable, name: string, line: number) => void): void {
+  for (const { entry, name, line } of entries) {
+    if (!name) {
+      warnings.push(`${path}:${line}: package entry without a name, skipped`);
+      continue;
+    }
+    visit(entry, name, line);
+  }
+}
+
+/** A dependency as uv.lock and pylock.toml write it: a name and, where several are locked, the version. */
+export interface DependencyRef {
+  name: string;
+  version?: string;
+}
+
+/** The `{ name, version? }` tables of a lockfile's dependency list; anything else in it is left out. */
+export function dependencyRefs(value: unknown): DependencyRef[] {
+  if (!Array.isArray(value)) return [];
+  const refs: DependencyRef[] = [];
+  for (const item of value) {
+    if (!isTable(item)) continue;
+    const name = stringField(item, 'name');
+    if (!name) continue;
+    const version = stringField(item, 'version');
+    refs.push(version === undefined ? { name } : { name, version });
+  }
+  return refs;
+}
+
+/** The extractor result, with `warnings` only when there are some. */
+export function lockResult(packages: Package[], warnings: string[]): ExtractResult {
+  return warnings.length > 0 ? { packages, warnings } : { packages };
 }
 
 export function stringField(table: TomlTable, key: string): string | undefined {

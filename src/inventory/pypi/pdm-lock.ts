@@ -12,43 +12,31 @@ import type { Extractor } from '../types.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import {
   byName,
-  entryLines,
+  forEachNamedEntry,
   isEmptyText,
+  lockResult,
   makePackage,
   markRootsDirect,
-  parseToml,
+  readTomlEntries,
   requirementName,
   resolveEdge,
+  setDependsOn,
   stringArrayField,
   stringField,
-  tableArray,
-  setDependsOn,
 } from './common.js';
 
 const FORMAT = 'pdm.lock';
 
 export function parsePdmLock(content: string, path: string): ExtractResult {
   if (isEmptyText(content)) return { packages: [], warnings: [`${path}: file is empty`] };
-  const doc = parseToml(content, path, FORMAT);
-  const entries = tableArray(doc, 'package', path, FORMAT);
-  const lines = entryLines(
-    content,
-    'package',
-    entries.map((entry) => stringField(entry, 'name')),
-  );
+  const { entries } = readTomlEntries(content, path, FORMAT, 'package');
   const warnings: string[] = [];
   const packages: Package[] = [];
   const groupsOf = new Map<Package, Set<string>>();
   const dependencyNames = new Map<Package, Set<string>>();
   const seen = new Map<string, Package>();
 
-  entries.forEach((entry, index) => {
-    const line = lines[index] ?? 1;
-    const name = stringField(entry, 'name');
-    if (!name) {
-      warnings.push(`${path}:${line}: package entry without a name, skipped`);
-      return;
-    }
+  forEachNamedEntry(entries, path, warnings, (entry, name, line) => {
     const localPath = stringField(entry, 'path');
     if (localPath !== undefined || entry.editable === true) {
       warnings.push(`${path}:${line}: ${name} is a local ${entry.editable === true ? 'editable ' : ''}path (${localPath ?? '?'}), skipped`);
@@ -78,7 +66,7 @@ export function parsePdmLock(content: string, path: string): ExtractResult {
     setDependsOn(pkg, edges);
   }
   markRootsDirect(packages);
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return lockResult(packages, warnings);
 }
 
 function scopeOf(groups: Set<string>): DependencyScope {

@@ -7,7 +7,7 @@
 import type { Extractor } from '../types.js';
 import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
-import { escapeRegExp, isEmptyText, isTable, makePackage, stringField } from './common.js';
+import { escapeRegExp, isEmptyText, isTable, lockResult, makePackage, stringField } from './common.js';
 
 const SECTIONS: readonly { key: string; scope: DependencyScope }[] = [
   { key: 'default', scope: 'runtime' },
@@ -55,7 +55,7 @@ export function parsePipfileLock(content: string, path: string): ExtractResult {
       packages.push(pkg);
     }
   }
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return lockResult(packages, warnings);
 }
 
 /**

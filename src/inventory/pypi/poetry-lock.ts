@@ -11,42 +11,30 @@ import type { Extractor } from '../types.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import {
   byName,
-  entryLines,
+  forEachNamedEntry,
   isEmptyText,
   isTable,
+  lockResult,
   makePackage,
   markRootsDirect,
-  parseToml,
+  readTomlEntries,
   resolveEdge,
+  setDependsOn,
   stringArrayField,
   stringField,
-  tableArray,
-  setDependsOn,
 } from './common.js';
 
 const FORMAT = 'poetry.lock';
 
 export function parsePoetryLock(content: string, path: string): ExtractResult {
   if (isEmptyText(content)) return { packages: [], warnings: [`${path}: file is empty`] };
-  const doc = parseToml(content, path, FORMAT);
-  const entries = tableArray(doc, 'package', path, FORMAT);
-  const lines = entryLines(
-    content,
-    'package',
-    entries.map((entry) => stringField(entry, 'name')),
-  );
+  const { entries } = readTomlEntries(content, path, FORMAT, 'package');
   const warnings: string[] = [];
   const packages: Package[] = [];
   const dependencyNames: string[][] = [];
 
-  entries.forEach((entry, index) => {
-    const line = lines[index] ?? 1;
-    const name = stringField(entry, 'name');
+  forEachNamedEntry(entries, path, warnings, (entry, name, line) => {
     const version = stringField(entry, 'version');
-    if (!name) {
-      warnings.push(`${path}:${line}: package entry without a name, skipped`);
-      return;
-    }
     const source = isTable(entry.source) ? entry.source : undefined;
     const sourceType = source ? stringField(source, 'type') : undefined;
     if (sourceType === 'directory' || sourceType === 'file') {
@@ -75,7 +63,7 @@ export function parsePoetryLock(content: string, path: string): ExtractResult {
     setDependsOn(pkg, edges);
   });
   markRootsDirect(packages);
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return lockResult(packages, warnings);
 }
 
 /**

@@ -15,43 +15,33 @@ import type { Extractor } from '../types.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import {
   byName,
-  entryLines,
+  dependencyRefs,
+  type DependencyRef,
+  forEachNamedEntry,
   isEmptyText,
   isTable,
+  lockResult,
   makePackage,
   markRootsDirect,
-  parseToml,
+  readTomlEntries,
   resolveEdge,
+  setDependsOn,
   stringArrayField,
   stringField,
-  tableArray,
-  setDependsOn,
 } from './common.js';
 
 const FORMAT = 'pylock.toml';
 
 export function parsePylock(content: string, path: string): ExtractResult {
   if (isEmptyText(content)) return { packages: [], warnings: [`${path}: file is empty`] };
-  const doc = parseToml(content, path, FORMAT);
-  const entries = tableArray(doc, 'packages', path, FORMAT);
-  const lines = entryLines(
-    content,
-    'packages',
-    entries.map((entry) => stringField(entry, 'name')),
-  );
+  const { doc, entries } = readTomlEntries(content, path, FORMAT, 'packages');
   const defaultGroups = new Set(stringArrayField(doc, 'default-groups'));
   const warnings: string[] = [];
   const packages: Package[] = [];
-  const edgesOf = new Map<Package, { name: string; version?: string }[]>();
+  const edgesOf = new Map<Package, DependencyRef[]>();
   let recordsEdges = false;
 
-  entries.forEach((entry, index) => {
-    const line = lines[index] ?? 1;
-    const name = stringField(entry, 'name');
-    if (!name) {
-      warnings.push(`${path}:${line}: package entry without a name, skipped`);
-      return;
-    }
+  forEachNamedEntry(entries, path, warnings, (entry, name, line) => {
     if (Array.isArray(entry.dependencies)) recordsEdges = true;
     for (const kind of ['vcs', 'directory'] as const) {
       if (entry[kind] !== undefined) {
@@ -72,15 +62,7 @@ export function parsePylock(content: string, path: string): ExtractResult {
       unpinned: !version,
     });
     packages.push(pkg);
-    const refs = Array.isArray(entry.dependencies)
-      ? entry.dependencies.filter(isTable).flatMap((dep) => {
-          const depName = stringField(dep, 'name');
-          const depVersion = stringField(dep, 'version');
-          if (!depName) return [];
-          return [depVersion === undefined ? { name: depName } : { name: depName, version: depVersion }];
-        })
-      : [];
-    edgesOf.set(pkg, refs);
+    edgesOf.set(pkg, dependencyRefs(entry.dependencies));
   });
 
   const index = byName(packages);
@@ -89,7 +71,7 @@ export function parsePylock(content: string, path: string): ExtractResult {
     setDependsOn(pkg, edges);
   }
   if (recordsEdges) markRootsDirect(packages);
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return lockResult(packages, warnings);
 }
 
 function scopeOf(marker: string | undefined, defaultGroups: Set<string>): DependencyScope {

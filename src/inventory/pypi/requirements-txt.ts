@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { Extractor } from '../types.js';
 import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
-import { makePackage, normalizeName } from './common.js';
+import { lockResult, makePackage, normalizeName } from './common.js';
 
 /** Bounds on includes: nesting depth and the number of files one top-level file may pull in. */
 const MAX_INCLUDE_DEPTH = 10;
@@ -288,7 +288,7 @@ export function parseRequirementsTxt(content: string, path: string, readSibling?
     Object.assign(pkg, fixed);
     delete pkg.unpinned;
   }
-  return context.warnings.length > 0 ? { packages: context.packages, warnings: context.warnings } : { packages: context.packages };
+  return lockResult(context.packages, context.warnings);
 }
 
 export const requirementsTxtExtractor: Extractor = {

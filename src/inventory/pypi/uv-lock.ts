@@ -13,49 +13,34 @@ import type { Extractor } from '../types.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import {
   byName,
-  entryLines,
+  dependencyRefs,
+  type DependencyRef,
+  forEachNamedEntry,
   isEmptyText,
   isTable,
+  lockResult,
   makePackage,
   markRootsDirect,
   normalizeName,
-  parseToml,
+  readTomlEntries,
   resolveEdge,
-  stringField,
-  tableArray,
   setDependsOn,
+  stringField,
   type TomlTable,
 } from './common.js';
 
 const FORMAT = 'uv.lock';
 
-interface DependencyRef {
-  name: string;
-  version?: string;
-}
-
 export function parseUvLock(content: string, path: string): ExtractResult {
   if (isEmptyText(content)) return { packages: [], warnings: [`${path}: file is empty`] };
-  const doc = parseToml(content, path, FORMAT);
-  const entries = tableArray(doc, 'package', path, FORMAT);
-  const lines = entryLines(
-    content,
-    'package',
-    entries.map((entry) => stringField(entry, 'name')),
-  );
+  const { entries } = readTomlEntries(content, path, FORMAT, 'package');
   const warnings: string[] = [];
   const packages: Package[] = [];
   const edgesOf = new Map<Package, DependencyRef[]>();
   const members: TomlTable[] = [];
   const memberNames = new Set<string>();
 
-  entries.forEach((entry, index) => {
-    const line = lines[index] ?? 1;
-    const name = stringField(entry, 'name');
-    if (!name) {
-      warnings.push(`${path}:${line}: package entry without a name, skipped`);
-      return;
-    }
+  forEachNamedEntry(entries, path, warnings, (entry, name, line) => {
     const source = isTable(entry.source) ? entry.source : {};
     if ('editable' in source || 'virtual' in source) {
       members.push(entry);
@@ -84,7 +69,7 @@ export function parseUvLock(content: string, path: string): ExtractResult {
 
   if (members.length === 0) {
     markRootsDirect(packages);
-    return warnings.length > 0 ? { packages, warnings } : { packages };
+    return lockResult(packages, warnings);
   }
 
   const runtimeRoots: string[] = [];
@@ -104,7 +89,7 @@ export function parseUvLock(content: string, path: string): ExtractResult {
     pkg.direct = direct.has(pkg.purl);
     pkg.scope = scopeOf(pkg.purl, runtime, optional, dev);
   }
-  return warnings.length > 0 ? { packages, warnings } : { packages };
+  return lockResult(packages, warnings);
 }
 
 // An extra can ship with the package, a dependency group never does: runtime > optional > dev.
@@ -126,19 +111,6 @@ function reachable(roots: string[], byPurl: Map<string, Package>): Set<string> {
     for (const next of byPurl.get(purl)?.dependsOn ?? []) if (!seen.has(next)) queue.push(next);
   }
   return seen;
-}
-
-function dependencyRefs(value: unknown): DependencyRef[] {
-  if (!Array.isArray(value)) return [];
-  const refs: DependencyRef[] = [];
-  for (const item of value) {
-    if (!isTable(item)) continue;
-    const name = stringField(item, 'name');
-    if (!name) continue;
-    const version = stringField(item, 'version');
-    refs.push(version === undefined ? { name } : { name, version });
-  }
-  return refs;
 }
 
 /** `[package.optional-dependencies]` / `[package.dev-dependencies]`: group name → dependency list. */

@@ -7,30 +7,11 @@ import type { ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { jsonValueLines, packagesFromCdx } from './cyclonedx-model.js';
 import type { CdxComponent, CdxDocument } from './cyclonedx-model.js';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+import { array, obj, parseJson, str, type Json } from './json-values.js';
 
 /** The document as JSON, or a ParseError saying why it is not CycloneDX JSON. */
 export function readCycloneDxJson(content: string, path: string): Json {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (error) {
-    throw new ParseError(path, `not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const root = obj(doc);
+  const root = obj(parseJson(content, path));
   if (!root || root.bomFormat !== 'CycloneDX') {
     throw new ParseError(path, 'not a CycloneDX JSON document: "bomFormat" is not "CycloneDX"');
   }

@@ -12,20 +12,7 @@ import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { jsonValueLines } from './cyclonedx-model.js';
 import { packageFromPurl, SkipLog } from './purl-package.js';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
+import { array, obj, parseJson, str, type Json } from './json-values.js';
 
 export interface SpdxRelationship {
   from: string;
@@ -35,13 +22,7 @@ export interface SpdxRelationship {
 
 /** The document, or a ParseError saying why it is not SPDX 2 JSON. */
 export function readSpdxJson(content: string, path: string): Json {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(content);
-  } catch (error) {
-    throw new ParseError(path, `not JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const root = obj(doc);
+  const root = obj(parseJson(content, path));
   if (root && root['@context'] !== undefined && root.spdxVersion === undefined) {
     throw new ParseError(path, 'SPDX 3 (JSON-LD) is not supported; give an SPDX 2.x JSON document');
   }

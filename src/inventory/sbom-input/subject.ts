@@ -6,17 +6,12 @@ import { posix } from 'node:path';
 import { ParseError } from '../../model/errors.js';
 import { readCycloneDxJson } from './cyclonedx-json.js';
 import { readCycloneDxXml } from './cyclonedx-xml.js';
+import { obj, type Json } from './json-values.js';
 import { readSpdxJson, spdxRootIds } from './spdx-json.js';
 
 export interface SbomSubject {
   name: string;
   version?: string;
-}
-
-type Obj = Record<string, unknown>;
-
-function obj(value: unknown): Obj | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
 }
 
 function str(value: unknown): string | undefined {
@@ -70,7 +65,7 @@ export function sbomSubject(content: string, path: string): SbomSubject {
     const component = obj(Array.isArray(raw) ? raw[0] : raw);
     return fromComponent(str(component?.name), str(component?.version), str(component?.group)) ?? fromPath(path);
   }
-  let parsed: Obj | undefined;
+  let parsed: Json | undefined;
   try {
     parsed = obj(JSON.parse(content));
   } catch (error) {

@@ -1,22 +1,14 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../src/model/errors.js';
-import type { Package } from '../../../src/model/types.js';
 import { goModExtractor, goToolchainVersion, parseGoMod } from '../../../src/inventory/go/go-mod.js';
+import { inventoryDirs, malformedTests, project, readFixture, sampleTableTests, truncationTests } from '../helpers/sample-suite.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.join(repoRoot, 'fixtures/inventory/go');
-const samples = path.resolve(repoRoot, '../shared/lockfile-samples/golang/gomod');
-
-const project = (packages: Package[]) =>
-  packages.map((p) => ({ name: p.name, version: p.version, direct: p.direct, scope: p.scope, line: p.location.line }));
+const { fixtures, samples } = inventoryDirs('go', 'golang/gomod');
 
 describe('go.mod fixtures', () => {
   it.each(readdirSync(fixtures))('%s matches expected.json', (name) => {
-    const content = readFileSync(path.join(fixtures, name, 'go.mod'), 'utf8');
-    const expected: unknown = JSON.parse(readFileSync(path.join(fixtures, name, 'expected.json'), 'utf8'));
+    const { content, expected } = readFixture(fixtures, name, 'go.mod');
     const result = parseGoMod(content, `${name}/go.mod`);
     expect(project(result.packages)).toEqual(expected);
     for (const pkg of result.packages) {
@@ -59,41 +51,30 @@ describe('goToolchainVersion', () => {
 
 describe('osv-scalibr go.mod samples', () => {
   // Every .mod sample, with the exact package count and some name/version pairs read off the file.
-  const table: Record<string, { count: number; has: [string, string, boolean?][] } | 'throws'> = {
-    'empty.mod': { count: 0, has: [] },
-    'indirect-1.16.mod': { count: 2, has: [['github.com/sirupsen/logrus', 'v1.9.3', true], ['stdlib', '1.16.0']] },
-    'indirect-1.23.mod': { count: 3, has: [['golang.org/x/sys', 'v0.0.0-20220715151400-c0bba94af5f8', false], ['stdlib', '1.23.0']] },
-    'indirect-packages.mod': { count: 6, has: [['gopkg.in/yaml.v2', 'v2.4.0', true], ['github.com/mattn/go-isatty', 'v0.0.14', false], ['stdlib', '1.17.0']] },
-    'not-go-mod.mod': 'throws',
-    'one-package.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0', true]] },
-    'replace-different.mod': { count: 2, has: [['example.com/fork/foe', 'v1.4.5'], ['example.com/fork/foe', 'v1.4.2']] },
-    'replace-local.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0']] },
-    'replace-mixed.mod': { count: 2, has: [['example.com/fork/net', 'v1.4.5'], ['golang.org/x/net', 'v0.5.6']] },
-    'replace-no-version.mod': { count: 1, has: [['example.com/fork/net', 'v1.4.5']] },
-    'replace-not-required.mod': { count: 2, has: [['golang.org/x/net', 'v0.5.6'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
-    'replace-one.mod': { count: 1, has: [['example.com/fork/net', 'v1.4.5']] },
-    'toolchain-with-suffix.mod': { count: 2, has: [['stdlib', '1.23.6'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
-    'toolchain.mod': { count: 2, has: [['stdlib', '1.23.6']] },
-    'two-packages.mod': { count: 3, has: [['github.com/BurntSushi/toml', 'v1.0.0'], ['gopkg.in/yaml.v2', 'v2.4.0'], ['stdlib', '1.17.0']] },
-  };
-
-  it('covers every sample', () => {
-    expect(readdirSync(samples).filter((f) => f.endsWith('.mod')).sort()).toEqual(Object.keys(table).sort());
-  });
-
-  it.each(Object.entries(table))('%s', (file, expected) => {
-    const content = readFileSync(path.join(samples, file), 'utf8');
-    if (expected === 'throws') {
-      expect(() => parseGoMod(content, file)).toThrow(ParseError);
-      return;
-    }
-    const { packages } = parseGoMod(content, file);
-    expect(packages).toHaveLength(expected.count);
-    for (const [name, version, direct] of expected.has) {
-      const found = packages.find((p) => p.name === name && p.version === version);
-      expect(found, `${name}@${version}`).toBeDefined();
+  sampleTableTests<{ count: number; has: [string, string, boolean?][] }>({
+    samples,
+    parse: parseGoMod,
+    listSamples: () => readdirSync(samples).filter((f) => f.endsWith('.mod')),
+    table: {
+      'empty.mod': { count: 0, has: [] },
+      'indirect-1.16.mod': { count: 2, has: [['github.com/sirupsen/logrus', 'v1.9.3', true], ['stdlib', '1.16.0']] },
+      'indirect-1.23.mod': { count: 3, has: [['golang.org/x/sys', 'v0.0.0-20220715151400-c0bba94af5f8', false], ['stdlib', '1.23.0']] },
+      'indirect-packages.mod': { count: 6, has: [['gopkg.in/yaml.v2', 'v2.4.0', true], ['github.com/mattn/go-isatty', 'v0.0.14', false], ['stdlib', '1.17.0']] },
+      'not-go-mod.mod': 'throws',
+      'one-package.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0', true]] },
+      'replace-different.mod': { count: 2, has: [['example.com/fork/foe', 'v1.4.5'], ['example.com/fork/foe', 'v1.4.2']] },
+      'replace-local.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0']] },
+      'replace-mixed.mod': { count: 2, has: [['example.com/fork/net', 'v1.4.5'], ['golang.org/x/net', 'v0.5.6']] },
+      'replace-no-version.mod': { count: 1, has: [['example.com/fork/net', 'v1.4.5']] },
+      'replace-not-required.mod': { count: 2, has: [['golang.org/x/net', 'v0.5.6'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
+      'replace-one.mod': { count: 1, has: [['example.com/fork/net', 'v1.4.5']] },
+      'toolchain-with-suffix.mod': { count: 2, has: [['stdlib', '1.23.6'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
+      'toolchain.mod': { count: 2, has: [['stdlib', '1.23.6']] },
+      'two-packages.mod': { count: 3, has: [['github.com/BurntSushi/toml', 'v1.0.0'], ['gopkg.in/yaml.v2', 'v2.4.0'], ['stdlib', '1.17.0']] },
+    },
+    checkFound: (found, [, , direct]) => {
       if (direct !== undefined) expect(found?.direct).toBe(direct);
-    }
+    },
   });
 
   it('says that a go 1.16 module without go.sum lists no indirect modules', () => {
@@ -139,40 +120,16 @@ describe('osv-scalibr go.mod samples', () => {
 });
 
 describe('malformed go.mod', () => {
-  it.each([
+  malformedTests(parseGoMod, 'sub/go.mod', [
     ['truncated block', 'module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n', 'line 3: require block is not closed'],
     ['missing version', 'module x\nrequire github.com/a/b\n', 'line 2: require needs a module path and a version'],
     ['bad version', 'module x\nrequire github.com/a/b latest\n', 'expected a module version like v1.2.3, got "latest"'],
     ['replacement without version', 'module x\nreplace a/b => c/d\n', 'has no version and is not a directory path'],
     ['unterminated quote', 'module "x\n', 'unterminated quoted string'],
     ['not go.mod', '{"json": true}', 'unknown directive'],
-  ])('%s → ParseError naming the path', (_label, content, message) => {
-    expect(() => parseGoMod(content, 'sub/go.mod')).toThrow(ParseError);
-    expect(() => parseGoMod(content, 'sub/go.mod')).toThrow(/^sub\/go\.mod: /);
-    expect(() => parseGoMod(content, 'sub/go.mod')).toThrow(message);
-  });
+  ]);
 });
 
 describe('truncated input', () => {
-  // Every prefix of every sample and fixture (every byte for small files) parses or throws ParseError: nothing else.
-  const files = [...[samples], fixtures].flatMap((dir) =>
-    readdirSync(dir, { recursive: true })
-      .map(String)
-      .filter((file) => !file.endsWith('expected.json'))
-      .map((file) => path.join(dir, file))
-      .filter((file) => statSync(file).isFile()),
-  );
-
-  it.each(files.map((file) => [path.relative(repoRoot, file), file]))('%s', (_label, file) => {
-    const content = readFileSync(file, 'utf8');
-    const step = Math.max(1, Math.floor(content.length / 400));
-    for (let end = 0; end <= content.length; end += step) {
-      try {
-        parseGoMod(content.slice(0, end), 'cut');
-      } catch (error) {
-        if (!(error instanceof ParseError)) throw new Error(`prefix of ${end} bytes threw ${String(error)}`, { cause: error });
-        expect(error.message.startsWith('cut: ')).toBe(true);
-      }
-    }
-  });
+  truncationTests(parseGoMod, [samples, fixtures]);
 });

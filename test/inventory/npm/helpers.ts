@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Package } from '../../../src/model/types.js';
+import { repoRoot, sharedSamplesDir } from '../helpers/sample-suite.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const samplesDir = path.resolve(repoRoot, '../shared/lockfile-samples/javascript');
+export { repoRoot };
+export const samplesDir = path.join(sharedSamplesDir, 'javascript');
 
 export function readFixture(...parts: string[]): string {
   return readFileSync(path.join(repoRoot, 'fixtures/inventory/npm', ...parts), 'utf8');

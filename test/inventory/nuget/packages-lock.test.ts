@@ -1,24 +1,17 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/model/errors.js';
-import type { Package } from '../../../src/model/types.js';
 import { packagesLockExtractor, parsePackagesLock } from '../../../src/inventory/nuget/packages-lock.js';
+import { inventoryDirs, malformedTests, project, readFixture, truncationTests } from '../helpers/sample-suite.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.join(repoRoot, 'fixtures/inventory/nuget');
-const samples = path.resolve(repoRoot, '../shared/lockfile-samples/dotnet/packageslockjson');
-
-const project = (packages: Package[]) =>
-  packages.map((p) => ({ name: p.name, version: p.version, direct: p.direct, scope: p.scope, line: p.location.line, dependsOn: p.dependsOn }));
+const { fixtures, samples } = inventoryDirs('nuget', 'dotnet/packageslockjson');
 
 describe('packages.lock.json fixtures', () => {
   it.each(readdirSync(fixtures))('%s matches expected.json', (name) => {
-    const content = readFileSync(path.join(fixtures, name, 'packages.lock.json'), 'utf8');
-    const expected: unknown = JSON.parse(readFileSync(path.join(fixtures, name, 'expected.json'), 'utf8'));
+    const { content, expected } = readFixture(fixtures, name, 'packages.lock.json');
     const result = parsePackagesLock(content, 'packages.lock.json');
-    expect(project(result.packages)).toEqual(expected);
+    expect(project(result.packages, { dependsOn: true })).toEqual(expected);
     expect(result.packages.map((p) => p.name)).not.toContain('my.library');
   });
 
@@ -50,38 +43,14 @@ describe('osv-scalibr packages.lock.json samples', () => {
 });
 
 describe('malformed packages.lock.json', () => {
-  it.each([
+  malformedTests(parsePackagesLock, 'src/packages.lock.json', [
     ['truncated', '{\n  "version": 1,\n  "dependencies": {\n    "net6.0": {', 'not valid JSON'],
     ['no dependencies', '{"version": 1}', 'no "dependencies" object'],
     ['framework not an object', '{"dependencies": {"net6.0": []}}', 'dependencies["net6.0"] is not an object'],
     ['entry not an object', '{"dependencies": {"net6.0": {"A": 1}}}', 'dependencies["net6.0"]["A"] is not an object'],
-  ])('%s → ParseError naming the path', (_label, content, message) => {
-    expect(() => parsePackagesLock(content, 'src/packages.lock.json')).toThrow(ParseError);
-    expect(() => parsePackagesLock(content, 'src/packages.lock.json')).toThrow(/^src\/packages\.lock\.json: /);
-    expect(() => parsePackagesLock(content, 'src/packages.lock.json')).toThrow(message);
-  });
+  ]);
 });
 
 describe('truncated input', () => {
-  // Every prefix of every sample and fixture (every byte for small files) parses or throws ParseError: nothing else.
-  const files = [...[samples], fixtures].flatMap((dir) =>
-    readdirSync(dir, { recursive: true })
-      .map(String)
-      .filter((file) => !file.endsWith('expected.json'))
-      .map((file) => path.join(dir, file))
-      .filter((file) => statSync(file).isFile()),
-  );
-
-  it.each(files.map((file) => [path.relative(repoRoot, file), file]))('%s', (_label, file) => {
-    const content = readFileSync(file, 'utf8');
-    const step = Math.max(1, Math.floor(content.length / 400));
-    for (let end = 0; end <= content.length; end += step) {
-      try {
-        parsePackagesLock(content.slice(0, end), 'cut');
-      } catch (error) {
-        if (!(error instanceof ParseError)) throw new Error(`prefix of ${end} bytes threw ${String(error)}`, { cause: error });
-        expect(error.message.startsWith('cut: ')).toBe(true);
-      }
-    }
-  });
+  truncationTests(parsePackagesLock, [samples, fixtures]);
 });

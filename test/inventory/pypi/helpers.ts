@@ -1,14 +1,14 @@
 /** Shared by the Python extractor tests: fixture cases, lockfile samples, compact package views. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import type { Extractor } from '../../../src/inventory/types.js';
 import type { ExtractResult, Package } from '../../../src/model/types.js';
+import { repoRoot, sharedSamplesDir } from '../helpers/sample-suite.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { repoRoot };
 export const fixturesDir = path.join(repoRoot, 'fixtures/inventory/pypi');
-export const samplesDir = path.resolve(repoRoot, '../shared/lockfile-samples/python');
+export const samplesDir = path.join(sharedSamplesDir, 'python');
 
 export interface CompactPackage {
   name: string;
