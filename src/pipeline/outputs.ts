@@ -57,8 +57,11 @@ export interface TargetOutputInput {
   failures: StageFailure[];
 }
 
-/** `targets/<name>/sbom.cdx.json` and `targets/<name>/code-scanning.sarif`. */
-export function writeTargetOutputs(runDir: string, target: TargetConfig, input: TargetOutputInput): void {
+/**
+ * `targets/<name>/sbom.cdx.json` and `targets/<name>/code-scanning.sarif`. Returns what had to be
+ * cut to stay within code scanning's limits, so the run can say so.
+ */
+export function writeTargetOutputs(runDir: string, target: TargetConfig, input: TargetOutputInput): string[] {
   const dir = targetOutputDir(runDir, target);
   mkdirSync(dir, { recursive: true });
   const bom = buildBom({
@@ -69,7 +72,7 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
   });
   writeFileAtomically(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
   const tools: Record<string, string | undefined> = { ...input.toolVersions };
-  const { log } = codeScanningSarif({
+  const { log, cut } = codeScanningSarif({
     target: target.name,
     commit: input.commit,
     repoUri: target.repo,
@@ -78,6 +81,9 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
     retiredCategories: input.retired,
   });
   writeFileAtomically(join(dir, 'code-scanning.sarif'), `${JSON.stringify(log, null, 2)}\n`);
+  return cut.map(
+    (entry) => `code-scanning.sarif: ${entry.dropped} result(s) of ${entry.category} left out (least severe first) to stay within code scanning's limits`,
+  );
 }
 
 /** `summary.json`, `new.json` and `new.md` of the run. */

@@ -346,7 +346,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   store.saveTargetScan(record);
 
   const alerts = judged.touched.filter(isAlert);
-  writeTargetOutputs(context.runDir, target, {
+  const cut = writeTargetOutputs(context.runDir, target, {
     packages: evidence.packages,
     commit,
     open: judged.open,
@@ -357,9 +357,10 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
     toolVersion: context.toolVersion,
     failures,
   });
+  for (const warning of cut) logger.warn(warning, { target: target.name });
   for (const failure of failures) logger.warn('stage failed', { target: target.name, ...failure });
   logger.info('target scanned', { target: target.name, commit, status: record.status, ...counts });
-  return { summary: toSummary(target, record, evidence.warnings), alerts };
+  return { summary: toSummary(target, record, [...evidence.warnings, ...cut]), alerts };
 }
 
 /** Tools whose version differs from the one in the target's previous scan. */
@@ -394,7 +395,10 @@ function toSummary(target: TargetConfig, record: TargetScanRecord, warnings: str
     status: record.status,
     scannedAt: record.finishedAt,
     errors: record.errors.map((failure) => `${failure.stage}${failure.path ? ` ${failure.path}` : ''}: ${failure.message}`),
-    warnings,
+    // A large monorepo can have thousands of unpinned lines: the summary keeps it readable.
+    warnings: warnings.length > MAX_SUMMARY_WARNINGS ? [...warnings.slice(0, MAX_SUMMARY_WARNINGS), `… and ${warnings.length - MAX_SUMMARY_WARNINGS} more`] : warnings,
     counts: record.counts,
   };
 }
+
+const MAX_SUMMARY_WARNINGS = 200;

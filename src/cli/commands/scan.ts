@@ -83,6 +83,13 @@ export const registerScan: RegisterCommand = (program, wrap) => {
             );
             for (const error of target.errors) context.io.stdout.write(`  error: ${error}\n`);
           }
+          const osv = result.summary.osv;
+          if (osv) {
+            const data = Object.entries(osv.ecosystems)
+              .map(([ecosystem, info]) => `${ecosystem} ${info.records} records${info.lastModified ? `, newest ${info.lastModified.slice(0, 10)}` : ''}`)
+              .join('; ');
+            context.io.stdout.write(`OSV data (${osv.source}): ${data || 'none needed'}\n`);
+          }
           context.io.stdout.write(`${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
         }
         return result.exitCode;
