@@ -332,9 +332,23 @@ export function conflictIssues(rules: Array<{ rule: RawRule; at: Array<string | 
   return issues;
 }
 
+/**
+ * One glob as a test, same result as `picomatch(glob, { dot: true })`: its matcher builds two
+ * result objects and an exec match per call, so the hot path uses picomatch's own regex instead.
+ */
+function globTest(glob: string): (value: string) => boolean {
+  const regex = picomatch.makeRe(glob, { dot: true });
+  return (value) => value !== '' && (value === glob || regex.test(value));
+}
+
 function matcher(globs: string[]): ((value: string) => boolean) | undefined {
   if (globs.length === 0) return undefined;
-  return picomatch(globs, { dot: true });
+  const tests = globs.map(globTest);
+  if (tests.length === 1) return tests[0];
+  return (value) => {
+    for (let i = 0; i < tests.length; i += 1) if (tests[i]!(value)) return true;
+    return false;
+  };
 }
 
 function lowerSet(values: string[]): Set<string> | undefined {
@@ -343,6 +357,11 @@ function lowerSet(values: string[]): Set<string> | undefined {
 
 function anyIn(values: readonly string[], set: Set<string>): boolean {
   for (const value of values) if (set.has(value)) return true;
+  return false;
+}
+
+function anyTest(tests: ReadonlyArray<(facts: FindingFacts) => boolean>, facts: FindingFacts): boolean {
+  for (let i = 0; i < tests.length; i += 1) if (tests[i]!(facts)) return true;
   return false;
 }
 
@@ -400,7 +419,7 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
       else exactVersioned.push(`${split.base}@${split.version}`);
       continue;
     }
-    const test = picomatch(split.version === undefined ? split.base : `${split.base}@${split.version}`, { dot: true });
+    const test = globTest(split.version === undefined ? split.base : `${split.base}@${split.version}`);
     purlTests.push((facts) => (split.version === undefined ? facts.purlNoVersion !== undefined && test(facts.purlNoVersion) : facts.purl !== undefined && test(facts.purl)));
   }
   const exactPurlSet = new Set(exactPurls);
@@ -443,11 +462,11 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
     appliesToTarget: (name, targetKeyValue) => (targetKey === undefined || targetKey === targetKeyValue) && (!targetTest || targetTest(name) || targetTest(targetKeyValue)),
     matches: (facts) =>
       (!kinds || kinds.has(facts.kind)) &&
-      (!vulnerabilities || facts.vulnerabilityIds.some((id) => vulnerabilities.has(id))) &&
+      (!vulnerabilities || anyIn(facts.vulnerabilityIds, vulnerabilities)) &&
       (!hasPackage ||
         (facts.purlNoVersion !== undefined && exactPurlSet.has(facts.purlNoVersion)) ||
         (facts.purl !== undefined && exactVersionedSet.has(facts.purl)) ||
-        purlTests.some((test) => test(facts))) &&
+        anyTest(purlTests, facts)) &&
       (!ecosystems || (facts.ecosystem !== undefined && ecosystems.has(facts.ecosystem.toLowerCase()))) &&
       (!ruleTest || (facts.ruleId !== undefined && ruleTest(facts.ruleId))) &&
       (!tools || tools.has(facts.tool.toLowerCase())) &&
@@ -464,10 +483,11 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
 // Findings repeat the same CWE lists and purls many times: parse each once (bounded caches).
 const CACHE_LIMIT = 50_000;
 const cweCache = new Map<string, { cwes: string[]; categories: string[] }>();
-const purlCache = new Map<string, ReturnType<typeof splitPurl>>();
+/** Per purl: without the version, and with it (both without qualifiers, decoded); null when unreadable. */
+const purlCache = new Map<string, { base: string; full: string } | null>();
 
 function cweFacts(raw: readonly string[]): { cwes: string[]; categories: string[] } {
-  const key = raw.join('\0');
+  const key = raw.length === 1 ? raw[0]! : raw.join('\0');
   let facts = cweCache.get(key);
   if (!facts) {
     const cwes = normalizeCwes(raw);
@@ -478,45 +498,92 @@ function cweFacts(raw: readonly string[]): { cwes: string[]; categories: string[
   return facts;
 }
 
-function cachedSplitPurl(purl: string): ReturnType<typeof splitPurl> {
-  if (purlCache.has(purl)) return purlCache.get(purl);
-  const split = splitPurl(purl);
-  if (purlCache.size >= CACHE_LIMIT) purlCache.clear();
-  purlCache.set(purl, split);
-  return split;
+function cachedPurl(purl: string): { base: string; full: string } | null {
+  let parts = purlCache.get(purl);
+  if (parts === undefined) {
+    const split = splitPurl(purl);
+    parts = split ? { base: split.base, full: split.version !== undefined ? `${split.base}@${split.version}` : split.base } : null;
+    if (purlCache.size >= CACHE_LIMIT) purlCache.clear();
+    purlCache.set(purl, parts);
+  }
+  return parts;
 }
 
-/** Facts of one finding, for matching; categories come from its CWEs. */
-export function findingFacts(
-  finding: {
-    kind: string;
-    source: string;
-    severity: Severity;
-    location: { path: string };
-    cwes: string[];
-    vulnerability?: { id: string; aliases: string[] };
-    package?: { ecosystem: string; purl: string; direct: boolean; scope: string };
-    rule?: { id: string; tool: string };
-  },
-  target: { name: string; key: string },
-): FindingFacts {
-  const { cwes, categories } = cweFacts(finding.cwes ?? []);
-  const split = finding.package ? cachedSplitPurl(finding.package.purl) : undefined;
+type FactsSource = {
+  kind: string;
+  source: string;
+  severity: Severity;
+  location: { path: string };
+  cwes: string[];
+  vulnerability?: { id: string; aliases: string[] };
+  package?: { ecosystem: string; purl: string; direct: boolean; scope: string };
+  rule?: { id: string; tool: string };
+};
+
+const NO_IDS: string[] = [];
+
+/** `toUpperCase` without its copy when nothing would change: no code unit below `a` (97) has an upper case. */
+function upper(text: string): string {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) >= 97) return text.toUpperCase();
+  return text;
+}
+
+/** A facts object for `fillFacts` to reuse across a target's findings. */
+export function emptyFacts(target: { name: string; key: string }): FindingFacts {
   return {
     target: target.name,
     targetKey: target.key,
-    kind: finding.kind,
-    path: finding.location.path,
-    ecosystem: finding.package?.ecosystem,
-    purlNoVersion: split?.base,
-    purl: split ? (split.version !== undefined ? `${split.base}@${split.version}` : split.base) : undefined,
-    vulnerabilityIds: finding.vulnerability ? [finding.vulnerability.id, ...finding.vulnerability.aliases].map((id) => id.toUpperCase()) : [],
-    ruleId: finding.rule?.id,
-    tool: finding.rule?.tool ?? finding.source,
-    cwes,
-    categories,
-    scope: finding.package?.scope,
-    relation: finding.package ? (finding.package.direct ? 'direct' : 'transitive') : undefined,
-    severity: finding.severity,
+    kind: '',
+    path: '',
+    ecosystem: undefined,
+    purlNoVersion: undefined,
+    purl: undefined,
+    vulnerabilityIds: [],
+    ruleId: undefined,
+    tool: '',
+    cwes: NO_IDS,
+    categories: NO_IDS,
+    scope: undefined,
+    relation: undefined,
+    severity: 'unknown',
   };
+}
+
+/**
+ * Overwrites `facts` with one finding's facts. Its vulnerability ids go into `ids` (scratch the
+ * caller reuses); a finding without a vulnerability gets a shared empty list.
+ */
+export function fillFacts(facts: FindingFacts, finding: FactsSource, ids: string[]): FindingFacts {
+  const { cwes, categories } = cweFacts(finding.cwes ?? NO_IDS);
+  const pkg = finding.package;
+  const parts = pkg ? cachedPurl(pkg.purl) : undefined;
+  const vulnerability = finding.vulnerability;
+  if (vulnerability) {
+    // Overwrite in place (writing at the end appends): shrinking an array is a slow path.
+    const aliases = vulnerability.aliases;
+    if (ids.length > aliases.length + 1) ids.length = aliases.length + 1;
+    ids[0] = upper(vulnerability.id);
+    for (let i = 0; i < aliases.length; i += 1) ids[i + 1] = upper(aliases[i]!);
+    facts.vulnerabilityIds = ids;
+  } else facts.vulnerabilityIds = NO_IDS;
+  facts.kind = finding.kind;
+  facts.path = finding.location.path;
+  facts.ecosystem = pkg?.ecosystem;
+  facts.purlNoVersion = parts ? parts.base : undefined;
+  facts.purl = parts ? parts.full : undefined;
+  facts.ruleId = finding.rule?.id;
+  facts.tool = finding.rule?.tool ?? finding.source;
+  facts.cwes = cwes;
+  facts.categories = categories;
+  facts.scope = pkg?.scope;
+  facts.relation = pkg ? (pkg.direct ? 'direct' : 'transitive') : undefined;
+  facts.severity = finding.severity;
+  return facts;
+}
+
+/** Facts of one finding, for matching; categories come from its CWEs. */
+export function findingFacts(finding: FactsSource, target: { name: string; key: string }): FindingFacts {
+  const facts = fillFacts(emptyFacts(target), finding, []);
+  if (facts.vulnerabilityIds === NO_IDS) facts.vulnerabilityIds = [];
+  return facts;
 }
