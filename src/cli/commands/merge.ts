@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseError, UsageError } from '../../model/errors.js';
 import { newRunId, recordRun, type ScanBundle } from '../../pipeline/scan.js';
+import { withHomeLock } from '../home-lock.js';
 import { loadPolicy } from '../policy.js';
 import type { RegisterCommand } from './types.js';
 
@@ -34,7 +35,7 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
         const runId = newRunId(context.now());
         const rulesDir = context.path(options.rules);
         const policy = loadPolicy(existsSync(rulesDir) ? rulesDir : undefined, { file: paths.join(', '), targets: targets.map((evidence) => evidence.target), osv: { source: 'offline' } }, context);
-        const result = await recordRun(
+        const result = await withHomeLock(context.home, () => recordRun(
           { format: 'sieve-bundle/1', runId, startedAt, finishedAt: context.now().toISOString(), notify: bundles[0]?.notify, targets },
           {
             home: context.home,
@@ -45,7 +46,7 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
             policy,
             githubToken: context.io.env.GITHUB_TOKEN,
           },
-        );
+        ));
         context.io.stdout.write(`${targets.length} target(s) from ${bundles.length} bundle(s); ${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
         return result.exitCode;
       }),

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { ConfigError, UsageError } from '../../model/errors.js';
 import { SEVERITIES, type Severity } from '../../model/types.js';
 import { runScan } from '../../pipeline/scan.js';
+import { withHomeLock } from '../home-lock.js';
 import { loadPolicy } from '../policy.js';
 import { vulnerabilitySource } from '../vulnerability-source.js';
 import type { RegisterCommand } from './types.js';
@@ -60,7 +61,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           osvDb: options.osvDb ? context.path(options.osvDb) : join(context.home, 'osv'),
           offline: options.offline === true,
         });
-        const result = await runScan({
+        const result = await withHomeLock(context.home, () => runScan({
           config,
           home: context.home,
           only: options.only,
@@ -74,7 +75,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           policy,
           githubToken: context.io.env.GITHUB_TOKEN,
           offline: options.offline === true,
-        });
+        }));
         if (!context.json) {
           for (const target of result.summary.targets) {
             const c = target.counts;
