@@ -118,6 +118,15 @@ function readYamlKey(text: string): string | undefined {
     return match ? (match[1] as string).replace(/''/g, "'") : undefined;
   }
   if (text.startsWith('"')) {
+    // fast path: no escapes, so the key is the text between the quotes
+    const close = text.indexOf('"', 1);
+    if (close > 0 && text.charCodeAt(close + 1) === 58 /* : */ && !text.includes('\\')) {
+      const key = text.slice(1, close);
+      let plain = true;
+      // a raw control character is an error for JSON.parse, so leave those to the slow path
+      for (let i = 0; i < key.length && plain; i++) plain = key.charCodeAt(i) >= 32;
+      if (plain) return key;
+    }
     const match = /^("(?:[^"\\]|\\.)*")\s*:/.exec(text);
     if (!match) return undefined;
     try {

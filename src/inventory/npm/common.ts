@@ -8,6 +8,22 @@ export function widerScope(a: DependencyScope, b: DependencyScope): DependencySc
   return SCOPE_RANK[a] >= SCOPE_RANK[b] ? a : b;
 }
 
+/** Names and versions made of characters a purl never encodes (npm names are lowercase). */
+const PLAIN_NAME = /^(?:@[a-z0-9._~-]+\/)?[a-z0-9._~-]+$/;
+const PLAIN_VERSION = /^[A-Za-z0-9.+_~-]+$/;
+
+/**
+ * The npm purl of name@version. packageurl-js costs about 2 µs a call, 20+ ms for a
+ * 10,000-package lockfile; for the usual plain names and versions the purl is a concatenation
+ * (only the scope's `@` is encoded), so that case is written here and every other goes to purlFor.
+ */
+export function npmPurl(name: string, version: string): string {
+  if (PLAIN_NAME.test(name) && PLAIN_VERSION.test(version)) {
+    return name.charCodeAt(0) === 64 /* @ */ ? `pkg:npm/%40${name.slice(1)}@${version}` : `pkg:npm/${name}@${version}`;
+  }
+  return purlFor('npm', name, version);
+}
+
 export interface NpmPackageInput {
   name: string;
   version: string;
@@ -50,7 +66,7 @@ export class NpmPackageSet {
       ecosystem: 'npm',
       name: input.name,
       version: input.version,
-      purl: purlFor('npm', input.name, input.version),
+      purl: npmPurl(input.name, input.version),
       direct: input.direct,
       scope: input.scope,
       location: { path: this.path, line: input.line },
@@ -113,20 +129,33 @@ export class NpmPackageSet {
 
   /** The packages in file order, with dependsOn filled from the recorded edges. */
   packages(withEdges: boolean): Package[] {
-    const result = [...this.byKey.entries()].map(([key, pkg]) => {
+    const result: Package[] = [];
+    let sorted = true;
+    let previous: Package | undefined;
+    for (const [key, pkg] of this.byKey) {
       if (withEdges) {
         const targets = this.edges.get(key);
-        pkg.dependsOn = targets
-          ? [...targets.keys()].flatMap((target) => {
-              const dep = this.byKey.get(target);
-              return dep ? [dep.purl] : [];
-            }).sort()
-          : [];
+        const dependsOn: string[] = [];
+        if (targets) {
+          for (const target of targets.keys()) {
+            const dep = this.byKey.get(target);
+            if (dep) dependsOn.push(dep.purl);
+          }
+          dependsOn.sort();
+        }
+        pkg.dependsOn = dependsOn;
       }
-      return pkg;
-    });
-    return result.sort((a, b) => a.location.line - b.location.line || a.purl.localeCompare(b.purl));
+      if (previous && compareByLine(previous, pkg) > 0) sorted = false;
+      previous = pkg;
+      result.push(pkg);
+    }
+    // packages usually arrive in file order already
+    return sorted ? result : result.sort(compareByLine);
   }
+}
+
+function compareByLine(a: Package, b: Package): number {
+  return a.location.line - b.location.line || a.purl.localeCompare(b.purl);
 }
 
 /**

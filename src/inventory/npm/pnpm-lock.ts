@@ -22,6 +22,8 @@ const IMPORTER_FIELDS: readonly [string, DependencyScope][] = [
   ['devDependencies', 'dev'],
 ];
 
+const EDGE_FIELDS = ['dependencies', 'optionalDependencies'] as const;
+
 /** A version as pnpm writes it: digits first (semver), never a path or URL. */
 function looksLikeVersion(version: string): boolean {
   return /^v?\d[^\s:/#]*$/.test(version) && version.length <= 256;
@@ -92,29 +94,34 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
   /** lockfile key (with peer suffix) → name@version key of the set */
   const pkgKeyOf = new Map<string, string>();
   const addEntry = (key: string, entry: Json, line: number): void => {
-    const resolution = isObject(entry.resolution) ? entry.resolution : {};
+    const resolution = isObject(entry.resolution) ? entry.resolution : undefined;
     const fromKey = parseKey(key, major);
     const named = typeof entry.name === 'string' && typeof entry.version === 'string';
     const name = named ? (entry.name as string) : fromKey?.name;
     const version = named ? (entry.version as string) : (fromKey?.version ?? (typeof entry.version === 'string' ? entry.version : undefined));
-    const tarball = typeof resolution.tarball === 'string' ? resolution.tarball : undefined;
-    if (resolution.type === 'directory' || key.startsWith('file:') || key.startsWith('link:')) return;
+    const tarball = typeof resolution?.tarball === 'string' ? resolution.tarball : undefined;
+    if (resolution?.type === 'directory' || key.startsWith('file:') || key.startsWith('link:')) return;
     const registryTarball = tarball === undefined || /\/-\/.+\.tgz$/.test(tarball);
-    if (resolution.type === 'git' || resolution.repo !== undefined || !registryTarball || !name || !version || !looksLikeVersion(version)) {
-      warnings.push(`${path}:${line}: ${key} is not a registry package (${tarball ?? String(resolution.repo ?? 'no version')}); skipped`);
+    if (resolution?.type === 'git' || resolution?.repo !== undefined || !registryTarball || !name || !version || !looksLikeVersion(version)) {
+      warnings.push(`${path}:${line}: ${key} is not a registry package (${tarball ?? String(resolution?.repo ?? 'no version')}); skipped`);
       return;
     }
     const scope: DependencyScope = entry.dev === true ? 'dev' : entry.optional === true ? 'optional' : 'runtime';
     pkgKeyOf.set(key, set.add({ name, version, direct: false, scope, line }));
   };
 
-  for (const [key, value] of Object.entries(packages)) {
+  // Object.keys, not entries: these maps hold thousands of keys and pairs are garbage
+  const packageKeys = Object.keys(packages);
+  for (const key of packageKeys) {
+    const value = packages[key];
     addEntry(key, isObject(value) ? value : {}, packageLines.get(key) ?? 1);
   }
+  const snapshotKeys = snapshots ? Object.keys(snapshots) : [];
   if (snapshots) {
     // 9.0: a snapshot is a package with its peers resolved; its package entry has the details
-    for (const [key, value] of Object.entries(snapshots)) {
+    for (const key of snapshotKeys) {
       if (pkgKeyOf.has(key)) continue;
+      const value = snapshots[key];
       const paren = key.indexOf('(');
       if (paren > 0 && Object.hasOwn(packages, key.slice(0, paren)) && !pkgKeyOf.has(key.slice(0, paren))) continue;
       if (paren < 0 && Object.hasOwn(packages, key)) continue; // its package was skipped, with a warning
@@ -137,29 +144,36 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
   const resolveRef = (depName: string, ref: string): string | undefined => {
     if (ref.startsWith('link:') || ref.startsWith('file:') || ref.startsWith('workspace:')) return undefined;
     let name = depName;
-    let version = stripPeers(ref);
-    if (ref.startsWith('/') || !/^v?\d/.test(ref)) {
+    let version: string;
+    const first = ref.charCodeAt(0);
+    const digitFirst = (first >= 48 && first <= 57) || (first === 118 /* v */ && /^v\d/.test(ref));
+    if (!digitFirst) {
       const parsed = parseKey(ref, ref.startsWith('/') && !ref.slice(1).includes('@', 1) ? 5 : Math.max(major, 6));
       if (!parsed) return pkgKeyOf.get(ref);
       name = parsed.name;
       version = parsed.version;
+    } else {
+      version = stripPeers(ref);
     }
     const key = NpmPackageSet.keyOf(name, version);
-    if (!set.has(key)) return undefined;
     const pkg = set.get(key);
-    if (pkg && name !== depName && pkg.alias === undefined) pkg.alias = depName;
+    if (!pkg) return undefined;
+    if (name !== depName && pkg.alias === undefined) pkg.alias = depName;
     return key;
   };
 
   const edgeSource = snapshots ?? packages;
-  for (const [key, value] of Object.entries(edgeSource)) {
+  const edgeKeys = snapshots ? snapshotKeys : packageKeys;
+  for (const key of edgeKeys) {
     const from = pkgKeyOf.get(key);
+    const value = edgeSource[key];
     if (from === undefined || !isObject(value)) continue;
-    for (const field of ['dependencies', 'optionalDependencies'] as const) {
+    for (const field of EDGE_FIELDS) {
       const deps = value[field];
       if (!isObject(deps)) continue;
-      for (const [depName, ref] of Object.entries(deps)) {
-        const reference = referenceOf(ref);
+      for (const depName in deps) {
+        if (!Object.hasOwn(deps, depName)) continue;
+        const reference = referenceOf(deps[depName]);
         const to = reference === undefined ? undefined : resolveRef(depName, reference);
         if (to !== undefined) set.addEdge(from, to, field === 'optionalDependencies');
       }

@@ -16,6 +16,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const NO_META: Json = Object.freeze({});
 const LOCAL_PROTOCOLS = ['workspace:', 'link:', 'portal:', 'file:'];
 const MAX_LINES = 2_000_000;
 
@@ -91,12 +92,23 @@ export function parseYarnLock(
  */
 function readToken(text: string, from: number): { value: string; end: number } | undefined {
   let i = from;
-  while (text[i] === ' ') i++;
+  while (text.charCodeAt(i) === 32) i++;
   if (i >= text.length) return undefined;
-  if (text[i] === '"') {
+  if (text.charCodeAt(i) === 34 /* " */) {
     let j = i + 1;
-    while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    // only strings with escapes or control characters need JSON.parse (which rejects the latter)
+    let plain = true;
+    for (let c = text.charCodeAt(j); j < text.length && c !== 34; c = text.charCodeAt(j)) {
+      if (c === 92 /* \\ */) {
+        plain = false;
+        j += 2;
+      } else {
+        if (c < 32) plain = false;
+        j++;
+      }
+    }
     if (j >= text.length) return undefined;
+    if (plain) return { value: text.slice(i + 1, j), end: j + 1 };
     try {
       return { value: JSON.parse(text.slice(i, j + 1)) as string, end: j + 1 };
     } catch {
@@ -104,7 +116,7 @@ function readToken(text: string, from: number): { value: string; end: number } |
     }
   }
   let j = i;
-  while (j < text.length && text[j] !== ' ') j++;
+  while (j < text.length && text.charCodeAt(j) !== 32) j++;
   return { value: text.slice(i, j), end: j };
 }
 
@@ -129,24 +141,31 @@ function splitSpecs(header: string): string[] {
   return specs;
 }
 
+/** The whitespace String.prototype.trimStart drops that a yarn.lock can hold. */
+function isBlank(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0x80 && /\s/.test(String.fromCharCode(code)));
+}
+
 function parseClassic(
   content: string,
   path: string,
   readSibling?: (relativePath: string) => string | undefined,
 ): ExtractResult {
-  const lines = content.split(/\r?\n/);
+  // split on \n alone: trimEnd below drops the \r of CRLF files
+  const lines = content.split('\n');
   if (lines.length > MAX_LINES) throw new ParseError(path, `more than ${MAX_LINES} lines`);
   const entries: Entry[] = [];
   let current: Entry | undefined;
   let section: 'dependencies' | 'optionalDependencies' | 'other' | undefined;
-  for (let index = 0; index < lines.length; index++) {
-    const raw = lines[index] as string;
-    const line = raw.trimEnd();
-    if (line === '' || line.trimStart().startsWith('#')) continue;
-    const indent = line.length - line.trimStart().length;
-    const fail = (what: string): never => {
-      throw new ParseError(path, `line ${index + 1}: ${what} (not a yarn.lock?)`);
-    };
+  let index = 0;
+  const fail = (what: string): never => {
+    throw new ParseError(path, `line ${index + 1}: ${what} (not a yarn.lock?)`);
+  };
+  for (; index < lines.length; index++) {
+    const line = (lines[index] as string).trimEnd();
+    let indent = 0;
+    while (isBlank(line.charCodeAt(indent))) indent++;
+    if (indent === line.length || line.charCodeAt(indent) === 35 /* # */) continue;
     if (indent === 0) {
       if (!line.endsWith(':')) fail('expected an entry header ending with ":"');
       const specs = splitSpecs(line.slice(0, -1));
@@ -301,10 +320,15 @@ function parseBerry(
   const keyOfSpec = new Map<string, string | null>();
   const kept: { entry: Json; key: string | null; workspace?: string }[] = [];
 
-  for (const [header, entry] of Object.entries(doc)) {
+  for (const header of Object.keys(doc)) {
+    const entry = doc[header];
     if (header === '__metadata' || !isObject(entry)) continue;
     const line = lines.get(header) ?? 1;
-    const specs = header.split(',').map((spec) => spec.trim()).filter((spec) => spec !== '');
+    // most headers hold one descriptor; split only those that need it
+    const specs =
+      header !== '' && !header.includes(',') && header.trim() === header
+        ? [header]
+        : header.split(',').map((spec) => spec.trim()).filter((spec) => spec !== '');
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
     const source = berrySource(resolution);
     if (source.kind === 'workspace') {
@@ -345,11 +369,11 @@ function parseBerry(
   const roots = new Map<string, DependencyScope>();
   for (const { entry, key, workspace } of kept) {
     const deps = isObject(entry.dependencies) ? entry.dependencies : {};
-    const meta = isObject(entry.dependenciesMeta) ? entry.dependenciesMeta : {};
+    const meta = isObject(entry.dependenciesMeta) ? entry.dependenciesMeta : NO_META;
     const manifest =
       workspace === undefined ? undefined : readManifest(readSibling?.(joinPath(joinPath(dirOf(path), workspace), 'package.json')));
-    for (const [depName, rawRange] of Object.entries(deps)) {
-      const target = lookup(depName, String(rawRange));
+    for (const depName of Object.keys(deps)) {
+      const target = lookup(depName, String(deps[depName]));
       if (target === undefined || target === null) continue;
       const metaOptional = isObject(meta[depName]) && (meta[depName] as Json).optional === true;
       if (key !== null) {
