@@ -18,7 +18,6 @@ export interface TargetAnalysis {
   toolVersions: Record<string, string>;
   /** Tools that ran (or whose SARIF was imported) this time, with or without results. */
   tools: string[];
-  retiredCategories: string[];
 }
 
 const MAX_SARIF_BYTES = 50 * 1024 * 1024;
@@ -55,8 +54,8 @@ function toIncoming(findings: ReturnType<typeof importSarif>['findings']): Incom
 }
 
 /** Runs the target's analyzers and imports its SARIF files. A failure fails only its own tool. */
-export async function analyzeTarget(target: TargetConfig, checkout: TargetCheckout, tempDir: string, _now: () => Date): Promise<TargetAnalysis> {
-  const result: TargetAnalysis = { findings: [], failures: [], warnings: [], toolVersions: {}, tools: [], retiredCategories: [] };
+export async function analyzeTarget(target: TargetConfig, checkout: TargetCheckout, tempDir: string): Promise<TargetAnalysis> {
+  const result: TargetAnalysis = { findings: [], failures: [], warnings: [], toolVersions: {}, tools: [] };
   if (checkout.sbomFile) return result;
   const readFile = (path: string) => readConfined(checkout.dir, path);
 

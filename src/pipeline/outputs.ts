@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
 import type { OsvProvenance, StoredFinding } from '../model/records.js';
-import type { Package, StageFailure, TargetStatus, TransitionCounts } from '../model/types.js';
+import type { Package, TargetStatus, TransitionCounts } from '../model/types.js';
 import { codeScanningSarif } from '../report/code-scanning.js';
 import { newFindingsJson, newFindingsMarkdown } from '../report/new-findings.js';
 import { buildBom } from '../sbom/build.js';
@@ -49,12 +49,10 @@ export interface TargetOutputInput {
   packages: Package[];
   commit?: string;
   open: StoredFinding[];
-  categories: string[];
   retired: string[];
   toolVersions: Record<string, string>;
   timestamp: Date;
   toolVersion: string;
-  failures: StageFailure[];
 }
 
 /**
@@ -71,13 +69,12 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
     toolVersion: input.toolVersion,
   });
   writeFileAtomically(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
-  const tools: Record<string, string | undefined> = { ...input.toolVersions };
   const { log, cut } = codeScanningSarif({
     target: target.name,
     commit: input.commit,
     repoUri: target.repo,
     findings: input.open,
-    tools,
+    tools: input.toolVersions,
     retiredCategories: input.retired,
   });
   writeFileAtomically(join(dir, 'code-scanning.sarif'), `${JSON.stringify(log, null, 2)}\n`);

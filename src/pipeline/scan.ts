@@ -265,7 +265,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     }
 
     // analyzers and SARIF imports
-    const analysis = await analyzeTarget(target, checkout, join(context.home, 'cache', 'tmp', runId, safeName(target.key)), context.now);
+    const analysis = await analyzeTarget(target, checkout, join(context.home, 'cache', 'tmp', runId, safeName(target.key)));
     evidence.findings.push(...analysis.findings);
     evidence.failures.push(...analysis.failures);
     evidence.warnings.push(...analysis.warnings);
@@ -350,12 +350,10 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
     packages: evidence.packages,
     commit,
     open: judged.open,
-    categories,
     retired,
     toolVersions: evidence.toolVersions,
     timestamp: new Date(at),
     toolVersion: context.toolVersion,
-    failures,
   });
   for (const warning of cut) logger.warn(warning, { target: target.name });
   for (const failure of failures) logger.warn('stage failed', { target: target.name, ...failure });
