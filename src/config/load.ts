@@ -157,7 +157,8 @@ export function checkRepoUrl(repo: string): string | undefined {
   return undefined;
 }
 
-function isRemoteUrl(repo: string): boolean {
+/** A URL git fetches over the network, as opposed to a local path. */
+export function isRemoteUrl(repo: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
 }
 

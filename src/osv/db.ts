@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { SieveError, errorMessage } from '../model/errors.js';
+import { writeFileAtomic } from '../model/write-file-atomic.js';
 import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
 import type { OsvProvenance } from '../model/records.js';
 import { isEcosystem } from '../model/types.js';
@@ -202,17 +202,6 @@ function readDirectory(dir: string, collector: Collector, depth: number, budget:
   }
 }
 
-/** Writes a file so that readers see either the old or the new content, never a partial one. */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(temp, content);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Builds the index file's text for one ecosystem (records sorted by id, so output is stable). */
 export function buildIndexText(meta: OsvEcosystemMeta, records: Iterable<OsvRecord>): string {

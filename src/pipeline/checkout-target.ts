@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkoutDirectory, checkoutRepository, CheckoutError, isLocalGitRepository, type Checkout } from '../checkout/clone.js';
-import type { TargetConfig } from '../config/load.js';
+import { isRemoteUrl, type TargetConfig } from '../config/load.js';
 
 export interface TargetCheckout extends Checkout {
   /** SBOM targets: the SBOM file. */
@@ -10,16 +10,12 @@ export interface TargetCheckout extends Checkout {
   subject?: string;
 }
 
-function isRemote(repo: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
-}
-
 /** Gets a target's files in place: a git checkout at a resolved commit, a directory, or an SBOM file. */
 export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean } = {}): Promise<TargetCheckout> {
   switch (target.kind) {
     case 'repo': {
       const repo = target.repo as string;
-      if (!isRemote(repo) && !isLocalGitRepository(repo)) {
+      if (!isRemoteUrl(repo) && !isLocalGitRepository(repo)) {
         // A local path without git history is scanned as a plain directory.
         return checkoutDirectory(repo);
       }
@@ -29,7 +25,7 @@ export async function checkoutTarget(target: TargetConfig, home: string, options
         cacheDir: join(home, 'cache'),
         worktreeDir: join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_')),
         // Local repositories are read without network even when offline.
-        offline: options.offline === true && isRemote(repo),
+        offline: options.offline === true && isRemoteUrl(repo),
       });
     }
     case 'directory':

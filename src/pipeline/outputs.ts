@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../model/write-file-atomic.js';
 import { join } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
 import type { OsvProvenance, StoredFinding } from '../model/records.js';
@@ -34,12 +35,6 @@ export interface RunSummary {
   notifications?: Array<{ channel: string; sent: number; pending: number; error?: string }>;
 }
 
-/** Writes through a temporary file so a reader never sees half a file. */
-export function writeFileAtomically(file: string, content: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}
 
 export function targetOutputDir(runDir: string, target: TargetConfig): string {
   return join(runDir, 'targets', target.name);
@@ -68,7 +63,7 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
     timestamp: input.timestamp,
     toolVersion: input.toolVersion,
   });
-  writeFileAtomically(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
+  writeFileAtomic(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
   const { log, cut } = codeScanningSarif({
     target: target.name,
     commit: input.commit,
@@ -77,7 +72,7 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
     tools: input.toolVersions,
     retiredCategories: input.retired,
   });
-  writeFileAtomically(join(dir, 'code-scanning.sarif'), `${JSON.stringify(log, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'code-scanning.sarif'), `${JSON.stringify(log, null, 2)}\n`);
   return cut.map(
     (entry) => `code-scanning.sarif: ${entry.dropped} result(s) of ${entry.category} left out (least severe first) to stay within code scanning's limits`,
   );
@@ -86,7 +81,7 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
 /** `summary.json`, `new.json` and `new.md` of the run. */
 export function writeRunOutputs(runDir: string, summary: RunSummary, newFindings: StoredFinding[]): void {
   mkdirSync(runDir, { recursive: true });
-  writeFileAtomically(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileAtomically(join(runDir, 'new.json'), newFindingsJson(newFindings));
-  writeFileAtomically(join(runDir, 'new.md'), newFindingsMarkdown(newFindings, { runId: summary.runId, generatedAt: summary.finishedAt }));
+  writeFileAtomic(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(join(runDir, 'new.json'), newFindingsJson(newFindings));
+  writeFileAtomic(join(runDir, 'new.md'), newFindingsMarkdown(newFindings, { runId: summary.runId, generatedAt: summary.finishedAt }));
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Config, NotifyConfig, TargetConfig } from '../config/load.js';
 import { deliverNotifications } from './notify-step.js';
 import type { Logger } from '../model/logger.js';
+import { writeFileAtomic } from '../model/write-file-atomic.js';
 import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
 import { errorMessage } from '../model/errors.js';
 import { severityRank, type Finding, type Package, type Severity, type StageFailure, type TransitionCounts } from '../model/types.js';
@@ -14,7 +15,7 @@ import type { IncomingFinding, InventorySnapshot } from '../store/findings.js';
 import { checkoutTarget } from './checkout-target.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
-import { writeFileAtomically, writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
+import { writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
 import { applyPolicy, type PolicySet } from './policy-step.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
 
@@ -145,7 +146,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     targets: evidence,
   };
   // A shard's results go to the central store through `sieve merge`; they are also recorded here.
-  if (request.shard) writeFileAtomically(join(runDir, 'bundle.json'), JSON.stringify(bundle));
+  if (request.shard) writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(bundle));
   return recordRun(bundle, { ...request, runDir });
 }
 
@@ -318,6 +319,8 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
     ? { lockfiles: new Map(evidence.snapshot.lockfiles), failed: evidence.snapshot.failed }
     : undefined;
   const at = evidence.finishedAt;
+  // The target's scans before this one: for tool upgrades and for categories that disappear.
+  const history = store.targetScans(target.key);
   const { touched, scan } = store.recordTarget(
     {
       runId,
@@ -327,7 +330,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
       findings: evidence.findings,
       failures: [...failures, ...(evidence.keepOpen ?? [])],
       inventory: snapshot,
-      changedTools: changedTools(store, target.key, evidence.toolVersions),
+      changedTools: changedTools(store, history.at(-1), evidence.toolVersions),
     },
     () => ({ ...base, status: failures.length ? 'partial' : 'ok', finishedAt: at, errors: failures, counts: emptyCounts() }),
   );
@@ -340,7 +343,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   const record: TargetScanRecord = { ...scan, counts };
 
   const categories = currentCategories(evidence.lockfiles, evidence.tools, judged.open);
-  const previous = store.targetScans(target.key).filter((scan) => scan.runId !== runId && scan.categories).at(-1)?.categories ?? [];
+  const previous = history.filter((earlier) => earlier.categories).at(-1)?.categories ?? [];
   const retired = previous.filter((category) => !categories.includes(category));
   record.categories = categories;
   store.saveTargetScan(record);
@@ -362,8 +365,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
 }
 
 /** Tools whose version differs from the one in the target's previous scan. */
-function changedTools(store: Store, targetKey: string, current: Record<string, string>): string[] {
-  const previousScan = store.targetScans(targetKey).at(-1);
+function changedTools(store: Store, previousScan: TargetScanRecord | undefined, current: Record<string, string>): string[] {
   const previousTools = previousScan ? store.runs().find((run) => run.id === previousScan.runId)?.tools : undefined;
   if (!previousTools) return [];
   return Object.entries(current)
