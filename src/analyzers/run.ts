@@ -69,6 +69,13 @@ export async function runAnalyzer(
   if (text === undefined || text.trim() === '') {
     return fail(`${analyzer.name} exited with code ${result.exitCode} without writing SARIF output${stderrTail}`, result.exitCode);
   }
+  if (command.convert !== undefined) {
+    try {
+      text = command.convert(text);
+    } catch (error) {
+      return fail(`${analyzer.name} wrote output Sieve could not read (exit code ${result.exitCode}): ${errorMessage(error)}${stderrTail}`, result.exitCode);
+    }
+  }
   if (Buffer.byteLength(text, 'utf8') > MAX_SARIF_OUTPUT_BYTES) {
     return fail(`${analyzer.name} wrote more than ${MAX_SARIF_OUTPUT_BYTES} bytes of SARIF`, result.exitCode);
   }

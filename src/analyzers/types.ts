@@ -29,6 +29,8 @@ export interface PresetCommand {
   output: { kind: 'stdout' } | { kind: 'file'; path: string; confineTo?: string };
   /** Fixed variables the tool needs (never copied from Sieve's own environment). */
   env?: Record<string, string>;
+  /** Turns the tool's own output into SARIF, for tools whose native format Sieve reads instead. */
+  convert?: (text: string) => string;
 }
 
 export interface PresetContext {
