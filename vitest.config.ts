@@ -1,13 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` needs nothing built and gives feedback in seconds (`npm run test:unit`);
+// `e2e` runs the built CLI (bin/sieve.js → dist/), so only it builds dist/ first.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
-    // End-to-end tests run the real CLI over real git repositories; on two cores they need room.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/fuzz/**'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          // End-to-end tests run the real CLI and real tools over real git repositories; on two cores they need room.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

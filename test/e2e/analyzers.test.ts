@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sieve, sharedDir } from '../helpers/cli.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
+import { requireTool } from '../helpers/tools.js';
 
-const hasFlawfinder = ['/usr/bin/flawfinder', '/usr/local/bin/flawfinder'].some((path) => existsSync(path));
-// CI installs flawfinder; only a developer machine without it may skip.
-const realAnalyzers = hasFlawfinder || process.env.CI ? describe : describe.skip;
+// CI installs flawfinder (scripts/install-test-tools.sh); only a developer machine without it may skip.
+const realAnalyzers = requireTool('flawfinder') !== undefined ? describe : describe.skip;
 
 const appJs = (prefix = '', indent = '  ', input = 'input') => `${prefix}export function run(${input}) {
 ${indent}const value = eval(${input});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedDir, sieve, sieveAsync } from '../helpers/cli.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
+import { requireTool } from '../helpers/tools.js';
 
 function packageLock(packages: Array<[string, string]>): string {
   const entries: Record<string, unknown> = { '': { name: 'app', dependencies: Object.fromEntries(packages) } };
@@ -190,14 +191,15 @@ describe('what users see: notifications, weekly diff, upload and the dashboard',
     expect(noToken.stderr).toContain('GITHUB_TOKEN');
   });
 
-  const browser = existsSync('/usr/bin/chromium') || process.env.CI ? it : it.skip;
+  const chromiumPath = requireTool('chromium');
+  const browser = chromiumPath !== undefined ? it : it.skip;
   browser('renders the dashboard with scan times and commits; markup in findings stays text', async () => {
     const site = join(root, 'site');
     const report = sieve(['report', '-o', site, '--home', home], { cwd: root, env: { SIEVE_NOW: '2026-11-16T12:00:00Z' } });
     expect(report.code, report.stderr).toBe(0);
     const commit = JSON.parse(readFileSync(join(runs.at(-1) as string, 'summary.json'), 'utf8')).targets[0].commit as string;
     const launched = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {

@@ -9,9 +9,10 @@ import { renderSite, targetSlugs } from '../../src/report/site/index.js';
 import type { SiteModel } from '../../src/report/site/index.js';
 import { humanAge, relativeHref, repoWebUrl } from '../../src/report/site/templates.js';
 import { codeFinding, dependencyFinding, scanRecord } from './fixtures.js';
+import { requireTool } from '../helpers/tools.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = requireTool('chromium') ?? '';
 const WEB_COMMIT = '2222222222222222222222222222222222222222';
 const API_COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
 const XSS = '<script>alert(1)</script>';

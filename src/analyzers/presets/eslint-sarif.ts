@@ -20,6 +20,8 @@ interface EslintMessage {
 interface EslintFileResult {
   filePath?: string;
   messages?: EslintMessage[];
+  /** Messages silenced by an `eslint-disable` comment: kept, marked as suppressed in source. */
+  suppressedMessages?: Array<EslintMessage & { suppressions?: Array<{ justification?: string }> }>;
 }
 
 /** Rule help links for Sieve's own rules (all core rules). */
@@ -42,7 +44,9 @@ export function eslintJsonToSarif(text: string, options: { checkoutDir: string; 
   for (const file of parsed as EslintFileResult[]) {
     if (typeof file?.filePath !== 'string' || !Array.isArray(file.messages)) continue;
     const relative = path.relative(options.checkoutDir, file.filePath).split(path.sep).join('/');
-    for (const message of file.messages) {
+    const suppressed = Array.isArray(file.suppressedMessages) ? file.suppressedMessages : [];
+    for (const message of [...file.messages, ...suppressed]) {
+      const inSource = suppressed.includes(message as (typeof suppressed)[number]);
       const ruleId = typeof message.ruleId === 'string' ? message.ruleId : undefined;
       const region: Record<string, number> = {};
       if (Number.isInteger(message.line) && (message.line ?? 0) > 0) region.startLine = message.line as number;
@@ -61,8 +65,9 @@ export function eslintJsonToSarif(text: string, options: { checkoutDir: string; 
           level: message.severity === 1 ? 'warning' : 'error',
           message: { text },
           locations: [{ physicalLocation }],
+          ...(inSource ? { suppressions: [{ kind: 'inSource', ...justification(message) }] } : {}),
         });
-      } else {
+      } else if (!inSource) {
         notifications.push({
           level: message.fatal ? 'error' : 'note',
           message: { text: ruleId !== undefined ? `${ruleId}: ${text}` : text },
@@ -89,4 +94,9 @@ export function eslintJsonToSarif(text: string, options: { checkoutDir: string; 
       },
     ],
   });
+}
+
+function justification(message: EslintMessage & { suppressions?: Array<{ justification?: string }> }): { justification?: string } {
+  const text = message.suppressions?.find((entry) => typeof entry.justification === 'string' && entry.justification !== '')?.justification;
+  return text === undefined ? {} : { justification: text };
 }
