@@ -28,7 +28,7 @@ const allowedImports = {
 const folders = Object.keys(allowedImports);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'artifacts/**', 'fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'artifacts/**', 'fixtures/**', '.tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
