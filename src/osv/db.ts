@@ -473,3 +473,19 @@ export function osvStatus(
 export function ecosystemMeta(osvDir: string, ecosystem: string): OsvEcosystemMeta | undefined {
   return readIndexMeta(path.join(osvDir, indexFileName(ecosystem)));
 }
+
+/**
+ * Every record of one ecosystem's index, as the JSON text of each (one per line after the two
+ * header lines). For handing the same data to another matcher (osv-scanner's offline database).
+ */
+export function indexRecordTexts(osvDir: string, ecosystem: string): { meta: OsvEcosystemMeta; records: string[] } | undefined {
+  const file = path.join(osvDir, indexFileName(ecosystem));
+  if (!existsSync(file)) return undefined;
+  const loaded = loadEcosystemCached(file);
+  const records: string[] = [];
+  for (const start of loaded.offsets) {
+    const end = loaded.body.indexOf('\n', start);
+    records.push(loaded.body.slice(start, end < 0 ? undefined : end));
+  }
+  return { meta: loaded.meta, records };
+}

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { SieveError } from '../model/errors.js';
-import { baseEcosystem } from '../model/package-name.js';
+import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
 import { purlFor } from '../model/purl.js';
 import type { OsvProvenance } from '../model/records.js';
 import { isEcosystem, type Finding, type Package } from '../model/types.js';
-import { run, type RunResult } from '../exec/run.js';
-import { recordProblem } from './db.js';
+import { baseEnvironment, run, type RunResult } from '../exec/run.js';
+import { indexRecordTexts, osvStatus, recordProblem } from './db.js';
 import { findingsForMatch } from './match.js';
 import { trustedMatch, type VulnerabilitySource } from './source.js';
 import type { OsvRecord } from './types.js';
@@ -25,10 +28,20 @@ interface ScannerOutput {
 /** Exit codes osv-scanner documents: 0 nothing found, 1 vulnerabilities found, 128 no packages. */
 const OK_EXIT_CODES = new Set([0, 1, 128]);
 
-/** Turns osv-scanner's JSON into findings; paths become relative to the checkout. Pure. */
+// Go module versions: Sieve keeps go.mod's `v1.2.3`, osv-scanner prints `1.2.3`.
+const packageKey = (ecosystem: string, name: string, version: string, file: string): string =>
+  `${ecosystem}\u0000${normalizePackageName(ecosystem, name)}\u0000${ecosystem === 'Go' ? version.replace(/^v/, '') : version}\u0000${file}`;
+
+/**
+ * Turns osv-scanner's JSON into findings; paths become relative to the checkout. Pure.
+ * osv-scanner decides which advisories affect a package; where Sieve's own inventory read the same
+ * package in the same file, its record (line, scope, direct, purl) is used, so the finding is the
+ * one the offline index would give, with the same identity.
+ */
 export function parseOsvScannerOutput(
   text: string,
   checkoutDir: string,
+  inventory: readonly Package[] = [],
 ): { findings: Finding[]; problems: string[]; provenance: OsvProvenance } {
   let output: ScannerOutput;
   try {
@@ -36,6 +49,8 @@ export function parseOsvScannerOutput(
   } catch (error) {
     throw new SieveError('SIEVE_OSV', `osv-scanner printed output that is not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
+  const known = new Map<string, Package>();
+  for (const pkg of inventory) known.set(packageKey(pkg.ecosystem, pkg.name, pkg.version, pkg.location.path), pkg);
   const findings: Finding[] = [];
   const problems: string[] = [];
   const perEcosystem = new Map<string, Set<string>>();
@@ -61,7 +76,7 @@ export function parseOsvScannerOutput(
       const ids = perEcosystem.get(base) ?? new Set<string>();
       perEcosystem.set(base, ids);
       for (const record of records) ids.add(record.id);
-      const pkg: Package = {
+      const pkg: Package = known.get(packageKey(base, name, version, location)) ?? {
         ecosystem: base,
         name,
         version,
@@ -78,22 +93,77 @@ export function parseOsvScannerOutput(
   return { findings, problems, provenance };
 }
 
+/**
+ * Lays Sieve's imported OSV data out the way osv-scanner v2 reads it offline:
+ * `<dir>/osv-scalibr/<Ecosystem>/all.zip`, one `<id>.json` per record. Keyed by the data's
+ * metadata, so it is written once per import and both matchers always see the same records.
+ */
+export function osvScannerDatabase(osvDir: string, cacheDir: string, ecosystems?: readonly string[]): string {
+  const wanted = ecosystems === undefined ? undefined : new Set(ecosystems.map(baseEcosystem));
+  const metas = osvStatus(osvDir)
+    .map((entry) => entry.ecosystem)
+    .filter((ecosystem) => wanted === undefined || wanted.has(ecosystem))
+    .sort();
+  const exported = metas.flatMap((ecosystem) => {
+    const data = indexRecordTexts(osvDir, ecosystem);
+    return data === undefined ? [] : [{ ecosystem, data }];
+  });
+  const key = createHash('sha256')
+    .update(JSON.stringify(exported.map(({ ecosystem, data }) => [ecosystem, data.meta.records, data.meta.lastModified, data.meta.importedAt])))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(cacheDir, key);
+  if (existsSync(path.join(dir, 'complete'))) return dir;
+  const temp = `${dir}.tmp-${process.pid}`;
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  for (const { ecosystem, data } of exported) {
+    const files: Record<string, Uint8Array> = {};
+    for (const text of data.records) {
+      const id = (JSON.parse(text) as { id: string }).id;
+      files[`${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`] = strToU8(text);
+    }
+    const folder = path.join(temp, 'osv-scalibr', ecosystem);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'all.zip'), zipSync(files, { level: 1 }));
+  }
+  writeFileSync(path.join(temp, 'complete'), '');
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(temp, dir);
+  return dir;
+}
+
 export interface OsvScannerOptions {
+  /** Sieve's imported OSV data, handed to osv-scanner as its offline database. */
+  osvDir: string;
+  /** Where the offline database for osv-scanner is kept (`<home>/cache/osv-scanner`). */
+  cacheDir: string;
   /** Program to run; `osv-scanner` found on PATH by default. */
   binary?: string;
   timeoutMs?: number;
 }
 
-/** Runs `osv-scanner scan source --format json -r <checkoutDir>` and reads its findings. */
-export function osvScannerSource(options: OsvScannerOptions = {}): VulnerabilitySource {
-  const binary = options.binary ?? 'osv-scanner';
+/**
+ * Runs the real osv-scanner, offline, over the checkout: `osv-scanner scan source --offline
+ * --format json -r <checkoutDir>`, with Sieve's own OSV data as its local database. Nothing is
+ * fetched: `--offline` also turns off transitive resolution of manifests, and call analysis is
+ * off because it would build the untrusted repository.
+ */
+export function osvScannerSource(options: OsvScannerOptions): VulnerabilitySource {
+  const binary = options.binary ?? process.env.SIEVE_OSV_SCANNER ?? 'osv-scanner';
   return {
     kind: 'osv-scanner',
-    async lookup(_packages, context) {
+    async lookup(packages, context) {
       if (!context.checkoutDir) throw new SieveError('SIEVE_OSV', 'osv-scanner needs a checkout directory');
-      const result: RunResult = await run(binary, ['scan', 'source', '--format', 'json', '-r', context.checkoutDir], {
-        timeoutMs: options.timeoutMs ?? 10 * 60_000,
-      });
+      const database = osvScannerDatabase(options.osvDir, options.cacheDir);
+      const result: RunResult = await run(
+        binary,
+        ['scan', 'source', '--offline', '--no-call-analysis=all', '--all-vulns', '--format', 'json', '--verbosity', 'error', '-r', context.checkoutDir],
+        {
+          timeoutMs: options.timeoutMs ?? 10 * 60_000,
+          env: baseEnvironment({ OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY: database, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }),
+        },
+      );
       if (result.failedToStart) throw new SieveError('SIEVE_EXEC', `${binary} not found on PATH (or could not be started)`);
       if (result.timedOut) throw new SieveError('SIEVE_EXEC', `${binary} timed out`);
       if (result.exitCode === undefined || !OK_EXIT_CODES.has(result.exitCode)) {
@@ -103,7 +173,7 @@ export function osvScannerSource(options: OsvScannerOptions = {}): Vulnerability
       if (result.exitCode === 128 && result.stdout.trim() === '') {
         return { findings: [], problems: [], provenance: { source: 'osv-scanner', ecosystems: {} } };
       }
-      return parseOsvScannerOutput(result.stdout, context.checkoutDir);
+      return parseOsvScannerOutput(result.stdout, context.checkoutDir, packages);
     },
   };
 }

@@ -16,9 +16,12 @@ afterAll(() => {
   rmSync(checkout, { recursive: true, force: true });
 });
 
+// The fake osv-scanner in fixtures/bin ignores the database; an empty one is laid out for it.
+const scannerOptions = () => ({ osvDir: path.join(checkout, 'no-osv-data'), cacheDir: path.join(checkout, 'cache') });
+
 describe('osvScannerSource', () => {
   it('reads osv-scanner JSON into one finding per alias group, located at the lockfile', async () => {
-    const result = await osvScannerSource().lookup([pkg('npm', 'lodash', '4.17.15')], { checkoutDir: checkout });
+    const result = await osvScannerSource(scannerOptions()).lookup([pkg('npm', 'lodash', '4.17.15')], { checkoutDir: checkout });
     expect(result.problems).toEqual([]);
     expect(result.provenance).toEqual({ source: 'osv-scanner', ecosystems: { npm: { records: 2 } } });
     expect(result.findings).toHaveLength(1);
@@ -38,14 +41,14 @@ describe('osvScannerSource', () => {
     const failing = mkdtempSync(path.join(os.tmpdir(), 'sieve-osv-scanner-fail-'));
     writeFileSync(path.join(failing, 'fail'), '');
     try {
-      await expect(osvScannerSource().lookup([], { checkoutDir: failing })).rejects.toThrow(/osv-scanner exited with code 127: failed to scan: boom/);
+      await expect(osvScannerSource(scannerOptions()).lookup([], { checkoutDir: failing })).rejects.toThrow(/osv-scanner exited with code 127: failed to scan: boom/);
     } finally {
       rmSync(failing, { recursive: true, force: true });
     }
   });
 
   it('a missing binary says so', async () => {
-    await expect(osvScannerSource({ binary: 'sieve-no-such-osv-scanner' }).lookup([], { checkoutDir: checkout })).rejects.toThrow(
+    await expect(osvScannerSource({ ...scannerOptions(), binary: 'sieve-no-such-osv-scanner' }).lookup([], { checkoutDir: checkout })).rejects.toThrow(
       'sieve-no-such-osv-scanner not found on PATH',
     );
   });
