@@ -36,17 +36,18 @@ fi
 # --- Go tools ------------------------------------------------------------------------------------
 # osv-scanner v2.6 needs Go 1.27: the go command fetches that pinned toolchain from the module proxy.
 OSV_SCANNER_GOTOOLCHAIN=go1.27.3
-go_tool() { # name module version [toolchain]
-  local name=$1 module=$2 version=$3 toolchain=${4:-local} stamp="$tools/bin/.$1.version"
-  if [ -x "$tools/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
+go_tool() { # name module version [toolchain] [ldflags]
+  local name=$1 module=$2 version=$3 toolchain=${4:-local} ldflags=${5:-} stamp="$tools/bin/.$1.version"
+  if [ -x "$tools/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version $ldflags" ]; then return; fi
   log "go install $module@$version"
-  GOBIN="$tools/bin" GOTOOLCHAIN="$toolchain" go install "$module@$version"
-  echo "$version" >"$stamp"
+  GOBIN="$tools/bin" GOTOOLCHAIN="$toolchain" go install -ldflags="$ldflags" "$module@$version"
+  echo "$version $ldflags" >"$stamp"
 }
 pids=()
 go_tool osv-scanner github.com/google/osv-scanner/v2/cmd/osv-scanner "$OSV_SCANNER_VERSION" "$OSV_SCANNER_GOTOOLCHAIN" & pids+=($!)
-go_tool gosec github.com/securego/gosec/v2/cmd/gosec "$GOSEC_VERSION" & pids+=($!)
-go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" & pids+=($!)
+# Release builds stamp their version; `go install` does not, so say it, or SARIF reports "dev".
+go_tool gosec github.com/securego/gosec/v2/cmd/gosec "$GOSEC_VERSION" local "-X main.Version=${GOSEC_VERSION#v}" & pids+=($!)
+go_tool gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" local "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION" & pids+=($!)
 go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" & pids+=($!)
 
 # --- Python tools --------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 import type { AnalyzerPreset } from '../types.js';
 
-/** Trivy filesystem scan: `trivy fs --format sarif --output <out> .`. */
+/**
+ * Trivy: import only. Its filesystem scan downloads a vulnerability database and a checks bundle
+ * when it starts, and Sieve's nightly runs fetch nothing the operator did not install (many build
+ * machines reach only package registries). Run trivy where it can fetch, e.g. in CI with
+ * `trivy fs --format sarif`, and list its SARIF files under the target's `sarif`.
+ */
 export const trivy: AnalyzerPreset = {
   id: 'trivy',
   sources: ['trivy'],
-  description: 'vulnerabilities, misconfigurations and secrets in files (trivy fs --format sarif)',
-  build: ({ args, outputPath }) => ({
-    file: 'trivy',
-    args: ['fs', '--format', 'sarif', '--output', outputPath, '--quiet', ...args, '.'],
-    output: { kind: 'file', path: outputPath },
-  }),
+  description: 'import of Trivy SARIF files only (trivy downloads its databases when it runs)',
 };
