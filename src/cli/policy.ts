@@ -1,20 +1,28 @@
-import type { Config } from '../config/load.js';
-import type { PolicySet } from '../pipeline/policy-step.js';
+import type { TargetConfig } from '../config/load.js';
+import type { Policy } from '../model/judgement.js';
 import { loadPolicyRules } from '../policy/load.js';
 import type { CommandContext } from './context.js';
 
+/** Where a policy's rules come from: the rules folder, and the targets' own rules with the file that holds them. */
+export interface PolicySources {
+  rulesDir?: string;
+  /** The file the targets' own rules were read from (scan-targets.json, or the bundles merged). */
+  configFile?: string;
+  targets?: ReadonlyArray<Pick<TargetConfig, 'name' | 'key' | 'rules'>>;
+}
+
 /**
- * Loads rules/ and the targets' own rules into the policy the scan applies. A bad rule throws
- * ConfigError (exit 2) before anything is scanned. Always returns a policy, so summary.json
+ * Loads rules/ and the targets' own rules into the policy the store applies. A bad rule throws
+ * ConfigError (exit 2) before anything is recorded. Always returns a policy, so summary.json
  * always says which rules were in force.
  */
-export function loadPolicy(rulesDir: string | undefined, config: Config, context: CommandContext): PolicySet | undefined {
+export function loadPolicy(sources: PolicySources, context: CommandContext): Policy {
   const engine = loadPolicyRules({
-    rulesDir,
-    configFile: config.file,
-    targets: config.targets.map((target) => ({ name: target.name, key: target.key, rules: target.rules })),
+    rulesDir: sources.rulesDir,
+    configFile: sources.configFile,
+    targets: (sources.targets ?? []).map((target) => ({ name: target.name, key: target.key, rules: target.rules })),
     now: context.now,
   });
-  context.logger.debug('policy loaded', { rules: engine.rules.length, rulesDir });
+  context.logger.debug('policy loaded', { rules: engine.rules.length, rulesDir: sources.rulesDir });
   return engine;
 }

@@ -14,6 +14,13 @@ export type NewReason =
   | 'reopened'
   | 'triage-expired';
 
+/**
+ * Why a finding closed: `fixed` when the evidence shows the problem gone (the package left the
+ * affected range, the result left the tool's output); `withdrawn` when the package did not change
+ * but its advisory no longer matches it (withdrawn, removed from the data, or narrowed).
+ */
+export type CloseReason = 'fixed' | 'withdrawn';
+
 /** Which OSV data a run matched against. */
 export interface OsvProvenance {
   source: 'offline' | 'api' | 'osv-scanner';
@@ -80,6 +87,8 @@ export interface StoredFinding extends Finding {
   firstCommit?: string;
   lastCommit?: string;
   fixedAt?: string;
+  /** Set when state is 'fixed': whether the problem was fixed or its advisory withdrawn. */
+  closedReason?: CloseReason;
   /** What the latest run that looked at it did to it. */
   lastTransition: Transition;
   newReason?: NewReason;
@@ -93,7 +102,8 @@ export interface FindingEvent {
   at: string;
   target: string;
   commit?: string;
-  transition: Exclude<Transition, 'unchanged'>;
+  /** `withdrawn`: closed because its advisory no longer matches an unchanged package (not a fix). */
+  transition: Exclude<Transition, 'unchanged'> | 'withdrawn';
   reason?: NewReason;
   finding: StoredFinding;
 }

@@ -145,6 +145,11 @@ export interface Finding {
   fingerprints?: Record<string, string>;
   /** The result came with an in-source suppression the tool reported. */
   suppressedInSource?: boolean;
+  /**
+   * Code findings: a hash of the flagged line's own text (whitespace removed). A finding whose
+   * line hash changed keeps its identity when rule, path and this still match (store/findings.ts).
+   */
+  lineKey?: string;
   /** Whatever else a stage wants to keep with it (SARIF properties, precision). */
   properties?: Record<string, unknown>;
   /** Coarse categories of its CWEs (policy/categories.ts), set when policy runs. */
@@ -166,22 +171,28 @@ export interface TransitionCounts {
   unchanged: number;
   fixed: number;
   reopened: number;
+  /** Closed because the advisory no longer matches an unchanged package: not a fix. */
+  withdrawn: number;
   suppressed: number;
   open: number;
 }
 
 /**
- * A stage or file that failed for a target: the findings it would have produced are left as they
- * were. `source` matches Finding.source; `path`, when given, narrows it to one file.
+ * What a failed, missing or partial stage speaks for: the findings it covers keep their state,
+ * because their absence from this run proves nothing. Nothing outside the scope is protected.
+ * - `target`: everything of the target (the checkout failed, the scan crashed);
+ * - `dependencies`: dependency findings, narrowed to one lockfile, one ecosystem or one package;
+ * - `code`: code findings of these tools (lowercased Finding.source values; absent: every tool),
+ *   optionally narrowed to one path.
  */
+export type EvidenceScope =
+  | { kind: 'target' }
+  | { kind: 'dependencies'; lockfile?: string; ecosystem?: string; package?: string }
+  | { kind: 'code'; tools?: string[]; path?: string };
+
+/** A stage or file that failed for a target: the findings its scope covers are left as they were. */
 export interface StageFailure {
   stage: string;
-  /** Finding.source it protects; '*' protects every finding of the target. */
-  source: string;
-  path?: string;
-  /** Narrows it to one ecosystem's packages (no OSV data for that ecosystem). */
-  ecosystem?: string;
-  /** Narrows it to one package (its version could not be judged). */
-  package?: string;
+  scope: EvidenceScope;
   message: string;
 }

@@ -34,16 +34,13 @@ export function offlineSource(osvDir: string): VulnerabilitySource {
       // No data for an ecosystem means its packages were not checked: their findings stay as they were.
       const failures: StageFailure[] = index.missing.map((ecosystem) => ({
         stage: 'osv',
-        source: 'osv',
-        ecosystem,
+        scope: { kind: 'dependencies', ecosystem },
         message: `no OSV data for ${ecosystem}: run "sieve db update" or "sieve db import" for it`,
       }));
       // A package that could not be judged is not known to be fixed either; not a stage failure.
       const keepOpen: StageFailure[] = undecided.map((pkg) => ({
         stage: 'osv',
-        source: 'osv',
-        path: pkg.location.path,
-        package: pkg.name,
+        scope: { kind: 'dependencies', lockfile: pkg.location.path, package: pkg.name },
         message: `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`,
       }));
       return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures, keepOpen };

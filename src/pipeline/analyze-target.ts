@@ -59,7 +59,8 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
   if (checkout.sbomFile) return result;
   const readFile = (path: string) => readConfined(checkout.dir, path);
 
-  const importText = (text: string, sourceName: string, tool?: string) => {
+  /** `tool` and its `sources` (driver names) when Sieve ran the analyzer; a failure covers those. */
+  const importText = (text: string, sourceName: string, tool?: string, sources?: string[]) => {
     try {
       const imported = importSarif(text, { sourceName, checkoutDir: checkout.dir, readFile, maxBytes: MAX_SARIF_BYTES });
       // Findings of an analyzer Sieve ran belong to that analyzer's stage, whatever the log calls its driver.
@@ -73,7 +74,7 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
     } catch (error) {
       // An unreadable log says nothing about which findings are gone: keep every code finding of
       // that tool (or, when the tool is unknown, of every tool) as it was.
-      result.failures.push({ stage: 'sarif', source: tool ?? 'code:*', message: errorMessage(error) });
+      result.failures.push({ stage: 'sarif', scope: { kind: 'code', ...(sources ? { tools: sources } : {}) }, message: errorMessage(error) });
     }
   };
 
@@ -85,19 +86,22 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
         try {
           analyzer = resolveAnalyzer(entry);
         } catch (error) {
-          result.failures.push({ stage: 'analyzer', source: typeof entry === 'string' ? entry : entry.name, message: errorMessage(error) });
+          result.failures.push({ stage: 'analyzer', scope: { kind: 'code', tools: [(typeof entry === 'string' ? entry : entry.name).toLowerCase()] }, message: errorMessage(error) });
           continue;
         }
         // Import-only tools (CodeQL) come in through the target's `sarif` files.
         if (analyzer.importOnly) continue;
         const run = await runAnalyzer(analyzer, checkout.dir, { tempDir });
+        // What a failure of this analyzer covers: its own name (its findings carry it) and every
+        // driver name its SARIF uses, so the same tool's imported results are covered too.
+        const sources = [...new Set([run.tool, ...(run.sources ?? [])].map((name) => name.toLowerCase()))];
         if (run.toolVersion) result.toolVersions[run.tool] = run.toolVersion;
         if (run.status !== 'ok' || run.sarifText === undefined) {
-          result.failures.push({ stage: 'analyzer', source: run.tool, message: run.error ?? `${run.tool} failed` });
+          result.failures.push({ stage: 'analyzer', scope: { kind: 'code', tools: sources }, message: run.error ?? `${run.tool} failed` });
           continue;
         }
-        importText(run.sarifText, `${run.tool} output`, run.tool);
-        result.tools.push(run.tool);
+        importText(run.sarifText, `${run.tool} output`, run.tool, sources);
+        result.tools.push(run.tool.toLowerCase());
       }
     } finally {
       rmSync(tempDir, { recursive: true, force: true });
@@ -107,7 +111,8 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
   for (const file of findSarifFiles(checkout.dir, target.sarif)) {
     const text = readConfined(checkout.dir, file, MAX_SARIF_BYTES);
     if (text === undefined) {
-      result.failures.push({ stage: 'sarif', source: 'code:*', path: undefined, message: `${file}: cannot read the SARIF file (missing, too large or a link)` });
+      // Which tool wrote it is unknown: every code finding keeps its state.
+      result.failures.push({ stage: 'sarif', scope: { kind: 'code' }, message: `${file}: cannot read the SARIF file (missing, too large or a link)` });
       continue;
     }
     importText(text, file);

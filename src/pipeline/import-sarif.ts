@@ -2,15 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfined } from '../inventory/walk.js';
 import type { Logger } from '../model/logger.js';
+import type { Policy } from '../model/judgement.js';
 import type { StoredFinding, TargetScanRecord } from '../model/records.js';
 import { errorMessage } from '../model/errors.js';
-import type { StageFailure, TransitionCounts } from '../model/types.js';
+import type { StageFailure } from '../model/types.js';
 import { codeFingerprint } from '../sarif/identity.js';
 import { importSarif } from '../sarif/import.js';
 import type { IncomingFinding } from '../store/findings.js';
 import { Store } from '../store/store.js';
 import { newRunId } from './scan.js';
-import { writeRunOutputs } from './outputs.js';
+import { writeCodeScanning, writeRunOutputs } from './outputs.js';
 
 export interface ImportRequest {
   home: string;
@@ -21,6 +22,7 @@ export interface ImportRequest {
   checkoutDir?: string;
   now: () => Date;
   logger: Logger;
+  policy?: Policy;
 }
 
 export interface ImportResult {
@@ -31,19 +33,25 @@ export interface ImportResult {
 }
 
 /**
- * Folds SARIF produced elsewhere (CI artifacts) into the store as a run of its own. It speaks only
- * for the tools in the files: every other finding of the target is left as it was.
+ * Folds SARIF produced elsewhere (CI artifacts) into the store as a run of its own, through the
+ * same record path as a scan: rules and triage apply, new.json holds only what alerts, and the
+ * target's code-scanning SARIF is written. It speaks only for the tools in the files: dependency
+ * findings and every other tool's findings are left as they were.
  */
 export function importSarifRun(request: ImportRequest): ImportResult {
   const startedAt = request.now().toISOString();
   const runId = newRunId(request.now());
   const runDir = join(request.home, 'runs', runId);
   mkdirSync(runDir, { recursive: true });
+  if (!request.checkoutDir) {
+    request.logger.warn('no --checkout: line hashes cannot be computed from the source, so code findings without the tool\'s own fingerprints are named by line and message and may not keep their identity across runs');
+  }
   const readFile = request.checkoutDir ? (path: string) => readConfined(request.checkoutDir as string, path) : undefined;
   const findings: IncomingFinding[] = [];
   const failures: StageFailure[] = [];
   const tools = new Set<string>();
   const toolVersions: Record<string, string> = {};
+  const warnings: string[] = [];
   for (const file of request.files) {
     try {
       const imported = importSarif(file.text, { sourceName: file.name, checkoutDir: request.checkoutDir, readFile });
@@ -52,39 +60,46 @@ export function importSarifRun(request: ImportRequest): ImportResult {
         tools.add(tool.name.toLowerCase());
         if (tool.version) toolVersions[tool.name.toLowerCase()] = tool.version;
       }
-      for (const error of imported.errors) request.logger.warn(`${file.name}: ${error}`);
+      for (const error of imported.errors) {
+        request.logger.warn(`${file.name}: ${error}`);
+        warnings.push(error);
+      }
     } catch (error) {
-      failures.push({ stage: 'sarif', source: 'code:*', message: errorMessage(error) });
+      // Which tool wrote an unreadable file is unknown: every code finding keeps its state.
+      failures.push({ stage: 'sarif', scope: { kind: 'code' }, message: errorMessage(error) });
     }
   }
-  for (const finding of findings) tools.add(finding.finding.source);
+  for (const incoming of findings) tools.add(incoming.finding.source.toLowerCase());
 
   const store = Store.open(join(request.home, 'sieve.db'));
   try {
     store.beginRun(runId, startedAt);
-    // Protect every source these files do not speak for.
-    const others = new Set(store.findings({ target: request.target, state: 'open' }).map((finding) => finding.source));
-    others.add('osv');
-    for (const source of others) if (!tools.has(source)) failures.push({ stage: 'import', source, message: 'not in the imported files' });
     const at = request.now().toISOString();
-    const counts: TransitionCounts = { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 };
-    const realFailures = failures.filter((failure) => failure.stage !== 'import');
-    const { touched, scan } = store.recordTarget({ runId, target: request.target, at, commit: request.commit, findings, failures }, () => ({
-      runId,
-      target: request.target,
-      commit: request.commit,
-      status: realFailures.length ? 'partial' : 'ok',
-      startedAt,
-      finishedAt: at,
-      errors: realFailures,
-      counts,
-    }));
-    for (const finding of touched) counts[finding.lastTransition] += 1;
-    counts.open = store.findings({ target: request.target, state: 'open' }).length;
-    const record = { ...scan, counts };
-    store.saveTargetScan(record);
+    const previous = store.targetScans(request.target).at(-1);
+    const recorded = store.recordTarget(
+      {
+        runId,
+        target: { name: request.target, key: request.target },
+        at,
+        startedAt,
+        commit: request.commit,
+        repo: previous?.repo,
+        ref: previous?.ref,
+        findings,
+        failures,
+        // These files say nothing about dependencies; other tools are left alone through `tools`.
+        keepOpen: [{ stage: 'import-sarif', scope: { kind: 'dependencies' }, message: 'not in the imported files' }],
+        tools: [...tools],
+      },
+      request.policy,
+    );
+    const scan = recorded.scan;
+    // An import speaks for its tools only: it retires no category.
+    scan.categories = previous?.categories;
+    store.saveTargetScan(scan);
     store.finishRun(runId, at, undefined, toolVersions);
-    const newFindings = touched.filter((finding) => finding.lastTransition === 'new' || finding.lastTransition === 'reopened');
+    const cut = writeCodeScanning(runDir, { name: request.target, repo: previous?.repo }, { commit: request.commit, open: recorded.open, retired: [], toolVersions });
+    for (const warning of cut) request.logger.warn(warning, { target: request.target });
     writeRunOutputs(
       runDir,
       {
@@ -92,11 +107,25 @@ export function importSarifRun(request: ImportRequest): ImportResult {
         startedAt,
         finishedAt: at,
         tools: toolVersions,
-        targets: [{ name: request.target, key: request.target, commit: request.commit, status: record.status, scannedAt: at, errors: realFailures.map((failure) => failure.message), warnings: [], counts }],
+        targets: [
+          {
+            name: request.target,
+            key: request.target,
+            repo: previous?.repo,
+            ref: previous?.ref,
+            commit: request.commit,
+            status: scan.status,
+            scannedAt: at,
+            errors: failures.map((failure) => `${failure.stage}: ${failure.message}`),
+            warnings: [...warnings, ...cut],
+            counts: scan.counts,
+          },
+        ],
+        policy: request.policy?.report(),
       },
-      newFindings,
+      recorded.alerts,
     );
-    return { runId, runDir, scan: record, newFindings };
+    return { runId, runDir, scan, newFindings: recorded.alerts };
   } finally {
     store.close();
   }

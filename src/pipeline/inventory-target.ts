@@ -70,7 +70,8 @@ export function inventoryTarget(target: TargetConfig, checkout: TargetCheckout):
       return {
         packages: [],
         files: [],
-        failures: [{ stage: 'inventory', source: 'osv', message }],
+        // The SBOM could not be read: every dependency finding of the target keeps its state.
+        failures: [{ stage: 'inventory', scope: { kind: 'dependencies' }, message }],
         warnings: [],
         snapshot: { lockfiles: new Map(), failed: [] },
       };
@@ -88,7 +89,7 @@ export function inventoryTarget(target: TargetConfig, checkout: TargetCheckout):
   return {
     packages: result.packages,
     files: result.files,
-    failures: result.errors.map((error) => ({ stage: 'inventory', source: 'osv', path: error.path, message: `${error.path}: ${error.message}` })),
+    failures: result.errors.map((error) => ({ stage: 'inventory', scope: { kind: 'dependencies', lockfile: error.path }, message: `${error.path}: ${error.message}` })),
     warnings: result.warnings,
     snapshot: { lockfiles, failed: result.errors.map((error) => error.path) },
   };

@@ -81,11 +81,13 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
   for (const channel of channels.values()) {
     const pendingIds = pendingNotifications(store.db, channel.id);
     if (pendingIds.length === 0) continue;
-    const findings = pendingIds.map((id) => store.finding(id)).filter((finding): finding is StoredFinding => finding !== undefined);
-    // Fixed before it could be sent: nothing to tell any more.
+    // As judged now: what was fixed or suppressed (a triage decision) before it could be sent is not told.
+    const findings = pendingIds.map((id) => store.judgedFinding(id, request.at)).filter((finding): finding is StoredFinding => finding !== undefined);
     const gone = findings.filter((finding) => finding.state !== 'open').map((finding) => finding.id);
     if (gone.length) markSent(store.db, channel.id, gone, request.at, 'fixed before delivery');
-    const open = findings.filter((finding) => finding.state === 'open');
+    const silenced = findings.filter((finding) => finding.state === 'open' && finding.suppression).map((finding) => finding.id);
+    if (silenced.length) markSent(store.db, channel.id, silenced, request.at, 'suppressed before delivery');
+    const open = findings.filter((finding) => finding.state === 'open' && !finding.suppression);
     if (open.length === 0) continue;
     try {
       if (channel.kind === 'webhook') {

@@ -64,6 +64,20 @@ export function writeTargetOutputs(runDir: string, target: TargetConfig, input: 
     toolVersion: input.toolVersion,
   });
   writeFileAtomic(join(dir, 'sbom.cdx.json'), serializeBom(bom, 'json'));
+  return writeCodeScanning(runDir, target, input);
+}
+
+/**
+ * `targets/<name>/code-scanning.sarif` alone: every open finding of the target as judged, with
+ * its suppression. Returns what had to be cut to stay within code scanning's limits.
+ */
+export function writeCodeScanning(
+  runDir: string,
+  target: { name: string; repo?: string },
+  input: Pick<TargetOutputInput, 'commit' | 'open' | 'retired' | 'toolVersions'>,
+): string[] {
+  const dir = join(runDir, 'targets', target.name);
+  mkdirSync(dir, { recursive: true });
   const { log, cut } = codeScanningSarif({
     target: target.name,
     commit: input.commit,

@@ -8,15 +8,16 @@ import type { Logger } from '../model/logger.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
 import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
 import { errorMessage } from '../model/errors.js';
-import { severityRank, type Finding, type Package, type Severity, type StageFailure, type TransitionCounts } from '../model/types.js';
+import { severityRank, type Finding, type Package, type Severity, type StageFailure } from '../model/types.js';
 import type { VulnerabilitySource } from '../osv/source.js';
 import { Store } from '../store/store.js';
-import type { IncomingFinding, InventorySnapshot } from '../store/findings.js';
+import type { IncomingFinding } from '../store/findings.js';
 import { checkoutTarget } from './checkout-target.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
 import { writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
-import { applyPolicy, type PolicySet } from './policy-step.js';
+import type { Policy } from '../model/judgement.js';
+import { describeScope, scopeFile } from '../model/scope.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
 
 export interface ScanRequest {
@@ -31,7 +32,7 @@ export interface ScanRequest {
   now: () => Date;
   logger: Logger;
   toolVersion: string;
-  policy?: PolicySet;
+  policy?: Policy;
   githubToken?: string;
   /** No network: git mirrors are used as cached, the OSV source is the offline index. */
   offline?: boolean;
@@ -60,15 +61,6 @@ export function planTargets(targets: readonly TargetConfig[], only?: readonly st
 
 export function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
-function emptyCounts(): TransitionCounts {
-  return { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 };
-}
-
-/** The alerting findings of a target in this run: new or reopened and not suppressed. */
-function isAlert(finding: StoredFinding): boolean {
-  return (finding.lastTransition === 'new' || finding.lastTransition === 'reopened' || finding.newReason === 'triage-expired') && !finding.suppression && finding.state === 'open';
 }
 
 /** Everything a scan learned about one target, before the store sees it; what shards hand to `merge`. */
@@ -157,7 +149,7 @@ export interface RecordRequest {
   logger: Logger;
   toolVersion: string;
   failOn?: Severity;
-  policy?: PolicySet;
+  policy?: Policy;
   /** GITHUB_TOKEN, for filing issues. */
   githubToken?: string;
   offline?: boolean;
@@ -235,7 +227,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, stage: 'checkout', error: message });
-    evidence.fatal = { stage: 'checkout', source: '*', message };
+    evidence.fatal = { stage: 'checkout', scope: { kind: 'target' }, message };
     return finish();
   }
   evidence.commit = checkout.commit || undefined;
@@ -261,7 +253,8 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
         evidence.keepOpen.push(...(lookup.keepOpen ?? []));
         evidence.warnings.push(...lookup.problems);
       } catch (error) {
-        evidence.failures.push({ stage: 'osv', source: 'osv', message: errorMessage(error) });
+        // The lookup failed as a whole: every dependency finding keeps its state.
+        evidence.failures.push({ stage: 'osv', scope: { kind: 'dependencies' }, message: errorMessage(error) });
       }
     }
 
@@ -275,7 +268,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, error: message });
-    evidence.fatal = { stage: 'scan', source: '*', message };
+    evidence.fatal = { stage: 'scan', scope: { kind: 'target' }, message };
   } finally {
     // The mirror stays in the cache; a worktree is cheap to make again and costs disk per target.
     if (checkout.temporary) rmSync(checkout.dir, { recursive: true, force: true });
@@ -288,80 +281,54 @@ interface RecordContext extends RecordRequest {
   runId: string;
 }
 
+/** One target's evidence through the store's one record path, then its SBOM and code-scanning SARIF. */
 function recordTarget(evidence: TargetEvidence, context: RecordContext): { summary: TargetSummary; alerts: StoredFinding[] } {
   const { logger, store, runId } = context;
   const { target, commit, failures } = evidence;
-  const base: Omit<TargetScanRecord, 'status' | 'finishedAt' | 'errors' | 'counts'> = {
-    runId,
-    target: target.key,
-    repo: target.kind === 'repo' ? target.repo : undefined,
-    ref: target.ref,
-    commit,
-    subject: evidence.subject,
-    startedAt: evidence.startedAt,
-  };
-
-  if (evidence.fatal) {
-    // Nothing was looked at, so nothing changes state: every finding keeps its state.
-    const record: TargetScanRecord = {
-      ...base,
-      status: 'failed',
-      finishedAt: evidence.finishedAt,
-      errors: [...failures, evidence.fatal],
-      counts: { ...emptyCounts(), open: store.findings({ target: target.key, state: 'open' }).length },
-    };
-    store.saveTargetScan(record);
-    return { summary: toSummary(target, record, evidence.warnings), alerts: [] };
-  }
-
-  // store, then policy on what the store made of it
-  const snapshot: InventorySnapshot | undefined = evidence.snapshot
-    ? { lockfiles: new Map(evidence.snapshot.lockfiles), failed: evidence.snapshot.failed }
-    : undefined;
-  const at = evidence.finishedAt;
   // The target's scans before this one: for tool upgrades and for categories that disappear.
   const history = store.targetScans(target.key);
-  const { touched, scan } = store.recordTarget(
+  const recorded = store.recordTarget(
     {
       runId,
-      target: target.key,
-      at,
+      target: { name: target.name, key: target.key },
+      at: evidence.finishedAt,
+      startedAt: evidence.startedAt,
       commit,
+      repo: target.kind === 'repo' ? target.repo : undefined,
+      ref: target.ref,
+      subject: evidence.subject,
       findings: evidence.findings,
-      failures: [...failures, ...(evidence.keepOpen ?? [])],
-      inventory: snapshot,
+      failures,
+      keepOpen: evidence.keepOpen ?? [],
+      fatal: evidence.fatal,
+      tools: evidence.tools,
+      inventory: evidence.snapshot ? { lockfiles: new Map(evidence.snapshot.lockfiles), failed: evidence.snapshot.failed } : undefined,
       changedTools: changedTools(store, history.at(-1), evidence.toolVersions),
     },
-    () => ({ ...base, status: failures.length ? 'partial' : 'ok', finishedAt: at, errors: failures, counts: emptyCounts() }),
+    context.policy,
   );
-  const open = store.findings({ target: target.key, state: 'open' });
-  const judged = applyPolicy(context.policy, target, open, touched, at, store, runId);
-  const counts = emptyCounts();
-  for (const finding of touched) counts[finding.lastTransition] += 1;
-  counts.open = open.length;
-  counts.suppressed = judged.open.filter((finding) => finding.suppression).length;
-  const record: TargetScanRecord = { ...scan, counts };
+  const record = recorded.scan;
+  if (evidence.fatal) return { summary: toSummary(target, record, evidence.warnings), alerts: [] };
 
-  const categories = currentCategories(evidence.lockfiles, evidence.tools, judged.open);
+  const categories = currentCategories(evidence.lockfiles, evidence.tools, recorded.open);
   const previous = history.filter((earlier) => earlier.categories).at(-1)?.categories ?? [];
   const retired = previous.filter((category) => !categories.includes(category));
   record.categories = categories;
   store.saveTargetScan(record);
 
-  const alerts = judged.touched.filter(isAlert);
   const cut = writeTargetOutputs(context.runDir, target, {
     packages: evidence.packages,
     commit,
-    open: judged.open,
+    open: recorded.open,
     retired,
     toolVersions: evidence.toolVersions,
-    timestamp: new Date(at),
+    timestamp: new Date(evidence.finishedAt),
     toolVersion: context.toolVersion,
   });
   for (const warning of cut) logger.warn(warning, { target: target.name });
-  for (const failure of failures) logger.warn('stage failed', { target: target.name, ...failure });
-  logger.info('target scanned', { target: target.name, commit, status: record.status, ...counts });
-  return { summary: toSummary(target, record, [...evidence.warnings, ...cut]), alerts };
+  for (const failure of failures) logger.warn('stage failed', { target: target.name, stage: failure.stage, scope: describeScope(failure.scope), message: failure.message });
+  logger.info('target scanned', { target: target.name, commit, status: record.status, ...record.counts });
+  return { summary: toSummary(target, record, [...evidence.warnings, ...cut]), alerts: recorded.alerts };
 }
 
 /** Tools whose version differs from the one in the target's previous scan. */
@@ -394,7 +361,10 @@ function toSummary(target: TargetConfig, record: TargetScanRecord, warnings: str
     subject: record.subject,
     status: record.status,
     scannedAt: record.finishedAt,
-    errors: record.errors.map((failure) => `${failure.stage}${failure.path ? ` ${failure.path}` : ''}: ${failure.message}`),
+    errors: record.errors.map((failure) => {
+      const file = scopeFile(failure.scope);
+      return `${failure.stage}${file ? ` ${file}` : ''}: ${failure.message}`;
+    }),
     // A large monorepo can have thousands of unpinned lines: the summary keeps it readable.
     warnings: warnings.length > MAX_SUMMARY_WARNINGS ? [...warnings.slice(0, MAX_SUMMARY_WARNINGS), `… and ${warnings.length - MAX_SUMMARY_WARNINGS} more`] : warnings,
     counts: record.counts,

@@ -4,6 +4,7 @@
  * scoping is settled when the index is built); a finding is checked only against the rules its
  * keys select plus the rules that have no exact key.
  */
+import type { ExpiredMatch, Verdict } from '../model/judgement.js';
 import type { StoredFinding, SuppressionRecord } from '../model/records.js';
 import type { Severity } from '../model/types.js';
 import { emptyFacts, fillFacts, type CompiledRule, type FindingFacts } from './rules.js';
@@ -13,20 +14,7 @@ export interface PolicyTarget {
   key: string;
 }
 
-/** An ignore rule that matched a finding but whose `until` has passed. */
-export interface ExpiredMatch {
-  rule: string;
-  until: string;
-}
-
-export interface Verdict {
-  /** The finding as policy sees it: severity overrides, categories, suppression. */
-  finding: StoredFinding;
-  /** Ignore rules that matched but expired: the finding may alert again once for each. */
-  expired: ExpiredMatch[];
-  /** Active ignore rules that silenced it (keys), for remembering what silenced it. */
-  ignoredBy?: { rule: string; until?: string };
-}
+export type { ExpiredMatch, Verdict } from '../model/judgement.js';
 
 export interface PolicyRuleReport {
   rule: string;

@@ -3,6 +3,7 @@
  * alerts whose results are missing from an upload), one run per tool, each with a stable category.
  */
 import type { Log, ReportingDescriptor, Result, Run } from 'sarif';
+import { IN_SOURCE_RULE } from '../model/judgement.js';
 import type { StoredFinding } from '../model/records.js';
 import { severityRank } from '../model/types.js';
 import { escapeMarkdown as md, safeHttpUrl } from './escape.js';
@@ -304,7 +305,8 @@ function resultFor(finding: StoredFinding, ruleId: string, ruleIndex: number): R
       region.endColumn = endColumn;
     }
   }
-  const suppressed = finding.suppressedInSource || finding.suppression || (finding.triage && finding.triage.status !== 'open');
+  // The store's judgement: an ignore rule, triage in force, or the code's own suppression.
+  const suppressed = finding.suppression !== undefined;
   const result: Result = {
     ruleId,
     ruleIndex,
@@ -330,9 +332,9 @@ function resultFor(finding: StoredFinding, ruleId: string, ruleIndex: number): R
   if (suppressed) {
     result.suppressions = [
       {
-        kind: finding.suppressedInSource ? 'inSource' : 'external',
+        kind: finding.suppression?.rule === IN_SOURCE_RULE ? 'inSource' : 'external',
         status: 'accepted',
-        justification: oneLine(finding.triage?.reason || finding.suppression?.reason || 'suppressed in source', 1024),
+        justification: oneLine(finding.suppression?.reason || 'suppressed', 1024),
       },
     ];
   }

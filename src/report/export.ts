@@ -36,7 +36,12 @@ export interface DiffCounts {
   new: number;
   reopened: number;
   fixed: number;
+  /** Closed because the advisory no longer matches an unchanged package: shown apart from fixes. */
+  withdrawn: number;
+  /** Open and not suppressed. */
   open: number;
+  /** Open but silenced by a rule, triage or the code itself (as judged at the window's end). */
+  suppressed: number;
 }
 
 export interface DiffSummaryRow extends DiffCounts {
@@ -53,16 +58,20 @@ export interface DiffModel {
   rows: DiffRow[];
 }
 
-const TRANSITION_ORDER: Record<DiffTransition, number> = { new: 0, reopened: 1, fixed: 2 };
+const TRANSITION_ORDER: Record<DiffTransition, number> = { new: 0, reopened: 1, fixed: 2, withdrawn: 3 };
 
-/** Events in [since, until) become rows; `openNow` gives the still-open counts. */
+/**
+ * Events in [since, until) become rows; `openNow` gives the still-open counts. Both come from the
+ * store's judged view: a finding suppressed by a rule or triage is left out of the new and
+ * reopened rows and counted as suppressed, not open.
+ */
 export function buildDiff(events: FindingEvent[], openNow: StoredFinding[], window: { since: string; until: string }): DiffModel {
   const since = Date.parse(window.since);
   const until = Date.parse(window.until);
   const rows = events
     .filter((event) => {
       const at = Date.parse(event.at);
-      return at >= since && at < until;
+      return at >= since && at < until && !((event.transition === 'new' || event.transition === 'reopened') && event.finding.suppression);
     })
     .map(rowFor)
     .sort(
@@ -79,23 +88,29 @@ export function buildDiff(events: FindingEvent[], openNow: StoredFinding[], wind
     const key = `${target}\u0000${severity}`;
     let row = summary.get(key);
     if (!row) {
-      row = { target, severity, new: 0, reopened: 0, fixed: 0, open: 0 };
+      row = { target, severity, new: 0, reopened: 0, fixed: 0, withdrawn: 0, open: 0, suppressed: 0 };
       summary.set(key, row);
     }
     return row;
   };
   for (const row of rows) entry(row.target, row.severity)[row.transition] += 1;
-  for (const finding of openNow) if (finding.state === 'open') entry(finding.target, finding.severity).open += 1;
+  for (const finding of openNow) {
+    if (finding.state !== 'open') continue;
+    if (finding.suppression) entry(finding.target, finding.severity).suppressed += 1;
+    else entry(finding.target, finding.severity).open += 1;
+  }
 
   const summaryRows = [...summary.values()].sort(
     (a, b) => compareText(a.target, b.target) || severityRank(b.severity) - severityRank(a.severity),
   );
-  const totals: DiffCounts = { new: 0, reopened: 0, fixed: 0, open: 0 };
+  const totals: DiffCounts = { new: 0, reopened: 0, fixed: 0, withdrawn: 0, open: 0, suppressed: 0 };
   for (const row of summaryRows) {
     totals.new += row.new;
     totals.reopened += row.reopened;
     totals.fixed += row.fixed;
+    totals.withdrawn += row.withdrawn;
     totals.open += row.open;
+    totals.suppressed += row.suppressed;
   }
   return { since: window.since, until: window.until, totals, summary: summaryRows, rows };
 }
@@ -161,7 +176,7 @@ function json(model: DiffModel): string {
   return `${JSON.stringify(model, null, 2)}\n`;
 }
 
-const SECTION_TITLES: Record<DiffTransition, string> = { new: 'New', reopened: 'Reopened', fixed: 'Fixed' };
+const SECTION_TITLES: Record<DiffTransition, string> = { new: 'New', reopened: 'Reopened', fixed: 'Fixed', withdrawn: 'Withdrawn advisories (not fixes)' };
 
 function md(model: DiffModel): string {
   const e = escapeMarkdown;
@@ -170,22 +185,22 @@ function md(model: DiffModel): string {
     '',
     `From ${e(model.since)} to ${e(model.until)}.`,
     '',
-    '| New | Reopened | Fixed | Open now |',
-    '| ---: | ---: | ---: | ---: |',
-    `| ${model.totals.new} | ${model.totals.reopened} | ${model.totals.fixed} | ${model.totals.open} |`,
+    '| New | Reopened | Fixed | Withdrawn | Open now | Suppressed |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${model.totals.new} | ${model.totals.reopened} | ${model.totals.fixed} | ${model.totals.withdrawn} | ${model.totals.open} | ${model.totals.suppressed} |`,
     '',
     '## By target and severity',
     '',
   ];
   if (model.summary.length === 0) lines.push('Nothing to report.', '');
   else {
-    lines.push('| Target | Severity | New | Reopened | Fixed | Open now |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    lines.push('| Target | Severity | New | Reopened | Fixed | Withdrawn | Open now | Suppressed |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of model.summary) {
-      lines.push(`| ${e(row.target)} | ${row.severity} | ${row.new} | ${row.reopened} | ${row.fixed} | ${row.open} |`);
+      lines.push(`| ${e(row.target)} | ${row.severity} | ${row.new} | ${row.reopened} | ${row.fixed} | ${row.withdrawn} | ${row.open} | ${row.suppressed} |`);
     }
     lines.push('');
   }
-  for (const transition of ['new', 'reopened', 'fixed'] as const) {
+  for (const transition of ['new', 'reopened', 'fixed', 'withdrawn'] as const) {
     const rows = model.rows.filter((row) => row.transition === transition);
     lines.push(`## ${SECTION_TITLES[transition]} (${rows.length})`, '');
     if (rows.length === 0) {
@@ -233,23 +248,23 @@ function html(model: DiffModel): string {
     '<main>',
     '<h1>Sieve weekly diff</h1>',
     `<p>From <time datetime="${e(model.since)}">${e(model.since)}</time> to <time datetime="${e(model.until)}">${e(model.until)}</time>.</p>`,
-    '<table><caption class="muted">Totals</caption><thead><tr><th scope="col">New</th><th scope="col">Reopened</th><th scope="col">Fixed</th><th scope="col">Open now</th></tr></thead>',
-    `<tbody><tr><td class="n">${model.totals.new}</td><td class="n">${model.totals.reopened}</td><td class="n">${model.totals.fixed}</td><td class="n">${model.totals.open}</td></tr></tbody></table>`,
+    '<table><caption class="muted">Totals</caption><thead><tr><th scope="col">New</th><th scope="col">Reopened</th><th scope="col">Fixed</th><th scope="col">Withdrawn</th><th scope="col">Open now</th><th scope="col">Suppressed</th></tr></thead>',
+    `<tbody><tr><td class="n">${model.totals.new}</td><td class="n">${model.totals.reopened}</td><td class="n">${model.totals.fixed}</td><td class="n">${model.totals.withdrawn}</td><td class="n">${model.totals.open}</td><td class="n">${model.totals.suppressed}</td></tr></tbody></table>`,
     '<h2>By target and severity</h2>',
   ];
   if (model.summary.length === 0) parts.push('<p>Nothing to report.</p>');
   else {
     parts.push(
-      '<table><thead><tr><th scope="col">Target</th><th scope="col">Severity</th><th scope="col">New</th><th scope="col">Reopened</th><th scope="col">Fixed</th><th scope="col">Open now</th></tr></thead><tbody>',
+      '<table><thead><tr><th scope="col">Target</th><th scope="col">Severity</th><th scope="col">New</th><th scope="col">Reopened</th><th scope="col">Fixed</th><th scope="col">Withdrawn</th><th scope="col">Open now</th><th scope="col">Suppressed</th></tr></thead><tbody>',
     );
     for (const row of model.summary) {
       parts.push(
-        `<tr><th scope="row">${e(row.target)}</th><td>${e(row.severity)}</td><td class="n">${row.new}</td><td class="n">${row.reopened}</td><td class="n">${row.fixed}</td><td class="n">${row.open}</td></tr>`,
+        `<tr><th scope="row">${e(row.target)}</th><td>${e(row.severity)}</td><td class="n">${row.new}</td><td class="n">${row.reopened}</td><td class="n">${row.fixed}</td><td class="n">${row.withdrawn}</td><td class="n">${row.open}</td><td class="n">${row.suppressed}</td></tr>`,
       );
     }
     parts.push('</tbody></table>');
   }
-  for (const transition of ['new', 'reopened', 'fixed'] as const) {
+  for (const transition of ['new', 'reopened', 'fixed', 'withdrawn'] as const) {
     const rows = model.rows.filter((row) => row.transition === transition);
     parts.push(`<h2>${SECTION_TITLES[transition]} (${rows.length})</h2>`);
     if (rows.length === 0) {

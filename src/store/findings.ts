@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { codeFindingId, dependencyFindingId } from '../model/fingerprint.js';
-import type { FindingEvent, NewReason, StoredFinding } from '../model/records.js';
+import type { CloseReason, NewReason, StoredFinding } from '../model/records.js';
+import { coveredByAny } from '../model/scope.js';
 import type { Finding, FindingState, StageFailure, Transition } from '../model/types.js';
 
 /** A finding as a stage produced it, with what the store needs to name it. */
@@ -23,8 +24,13 @@ export interface ReconcileInput {
   at: string;
   commit?: string;
   findings: IncomingFinding[];
-  /** Stages or files that failed: the findings they would have produced are not marked fixed. */
+  /** Stages or files that failed or were not looked at: the findings their scopes cover keep their state. */
   failures: StageFailure[];
+  /**
+   * Code tools (lowercased Finding.source) whose output was read this run. When given, a code
+   * finding of any other tool keeps its state: only a result leaving its tool's output fixes it.
+   */
+  tools?: readonly string[];
   inventory?: InventorySnapshot;
   /** Finding sources (tools) whose version changed since the target's previous scan. */
   changedTools?: readonly string[];
@@ -45,6 +51,7 @@ export interface FindingRow {
   new_reason: NewReason | null;
   last_run_id: string;
   data: string;
+  closed_reason?: CloseReason | null;
 }
 
 export function rowToFinding(row: FindingRow): StoredFinding {
@@ -59,22 +66,16 @@ export function rowToFinding(row: FindingRow): StoredFinding {
     firstCommit: row.first_commit ?? undefined,
     lastCommit: row.last_commit ?? undefined,
     fixedAt: row.fixed_at ?? undefined,
+    ...(row.state === 'fixed' ? { closedReason: row.closed_reason ?? 'fixed' } : {}),
     lastTransition: row.last_transition,
     newReason: row.new_reason ?? undefined,
   };
 }
 
-/** True when a failed stage covers this finding, so its absence proves nothing. */
-export function isProtected(finding: Finding, failures: readonly StageFailure[]): boolean {
-  return failures.some(
-    (failure) =>
-      failure.source === '*' ||
-      (failure.source === 'code:*' && finding.kind === 'code') ||
-      (failure.source === finding.source &&
-        (failure.path === undefined || failure.path === finding.location.path) &&
-        (failure.ecosystem === undefined || failure.ecosystem === finding.package?.ecosystem) &&
-        (failure.package === undefined || failure.package === finding.package?.name)),
-  );
+/** True when a failed or unread stage covers this finding, so its absence proves nothing. */
+export function isProtected(finding: Finding, failures: readonly StageFailure[], tools?: readonly string[]): boolean {
+  if (coveredByAny(failures, finding)) return true;
+  return finding.kind === 'code' && tools !== undefined && !tools.includes(finding.source.toLowerCase());
 }
 
 function vulnerabilityIds(finding: Finding): string[] {
@@ -112,17 +113,17 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
   const getFinding = db.prepare('SELECT * FROM findings WHERE id = ?');
   const insertFinding = db.prepare(
     `INSERT INTO findings (id, target, kind, source, state, first_seen, last_seen, first_commit, last_commit, fixed_at,
-       last_transition, new_reason, last_run_id, data)
-     VALUES (@id, @target, @kind, @source, 'open', @at, @at, @commit, @commit, NULL, 'new', @reason, @runId, @data)`,
+       last_transition, new_reason, last_run_id, data, line_key)
+     VALUES (@id, @target, @kind, @source, 'open', @at, @at, @commit, @commit, NULL, 'new', @reason, @runId, @data, @lineKey)`,
   );
   const updateSeen = db.prepare(
-    `UPDATE findings SET state = 'open', last_seen = @at, last_commit = @commit, fixed_at = NULL,
+    `UPDATE findings SET state = 'open', last_seen = @at, last_commit = @commit, fixed_at = NULL, closed_reason = NULL,
        last_transition = @transition, new_reason = CASE WHEN @transition = 'unchanged' THEN new_reason ELSE @reason END,
-       last_run_id = @runId, data = @data
+       last_run_id = @runId, data = @data, line_key = @lineKey
      WHERE id = @id`,
   );
   const markFixed = db.prepare(
-    `UPDATE findings SET state = 'fixed', fixed_at = @at, last_transition = 'fixed', last_run_id = @runId WHERE id = @id`,
+    `UPDATE findings SET state = 'fixed', fixed_at = @at, closed_reason = @closed, last_transition = 'fixed', last_run_id = @runId WHERE id = @id`,
   );
   const observe = db.prepare(
     `INSERT OR REPLACE INTO observations (run_id, finding_id, target, at, commit_sha, transition, reason)
@@ -171,6 +172,8 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
     if (!existing) incoming.set(id, finding);
   }
 
+  relinkDriftedCode(db, target, incoming);
+
   const touched: string[] = [];
   for (const [id, finding] of incoming) {
     const row = getFinding.get(id) as FindingRow | undefined;
@@ -180,11 +183,11 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
     if (!row) {
       transition = 'new';
       reason = newReason(finding, seenBefore, previousInventory, input.changedTools ?? []);
-      insertFinding.run({ id, target, kind: finding.kind, source: finding.source, at, commit: commit ?? null, reason, runId, data });
+      insertFinding.run({ id, target, kind: finding.kind, source: finding.source, at, commit: commit ?? null, reason, runId, data, lineKey: finding.lineKey ?? null });
     } else {
       transition = row.state === 'fixed' ? 'reopened' : 'unchanged';
       reason = transition === 'reopened' ? 'reopened' : null;
-      updateSeen.run({ id, at, commit: commit ?? null, transition, reason, runId, data });
+      updateSeen.run({ id, at, commit: commit ?? null, transition, reason, runId, data, lineKey: finding.lineKey ?? null });
     }
     if (finding.kind === 'dependency' && finding.package) {
       for (const vulnerabilityId of vulnerabilityIds(finding)) {
@@ -195,19 +198,64 @@ export function reconcileTarget(db: Database.Database, input: ReconcileInput): S
     touched.push(id);
   }
 
-  // Open findings this run did not see are fixed, unless a failed stage covers them.
+  // Open findings this run did not see are closed, unless a failed or unread stage covers them.
   const open = db.prepare("SELECT * FROM findings WHERE target = ? AND state = 'open'").all(target) as FindingRow[];
   for (const row of open) {
     if (incoming.has(row.id)) continue;
-    if (isProtected(JSON.parse(row.data) as Finding, input.failures)) continue;
-    markFixed.run({ id: row.id, at, runId });
-    observe.run(runId, row.id, target, at, commit ?? null, 'fixed', null);
+    const finding = JSON.parse(row.data) as Finding;
+    if (isProtected(finding, input.failures, input.tools)) continue;
+    const closed = closeReason(finding, input.inventory);
+    markFixed.run({ id: row.id, at, runId, closed });
+    observe.run(runId, row.id, target, at, commit ?? null, 'fixed', closed === 'withdrawn' ? 'withdrawn' : null);
     touched.push(row.id);
   }
 
   if (input.inventory) saveInventory(db, target, input.inventory);
 
   return touched.map((id) => rowToFinding(getFinding.get(id) as FindingRow));
+}
+
+/**
+ * Why an absent dependency finding closes. When this run read its lockfile and the very same
+ * package version is still there, the package did not leave the affected range: the advisory no
+ * longer matches it (withdrawn, removed from the data, or its ranges narrowed). That is not a fix.
+ */
+function closeReason(finding: Finding, inventory: InventorySnapshot | undefined): CloseReason {
+  if (finding.kind !== 'dependency' || !finding.package || !inventory) return 'fixed';
+  const purls = inventory.lockfiles.get(finding.location.path);
+  return purls?.includes(finding.package.purl) ? 'withdrawn' : 'fixed';
+}
+
+/**
+ * A code finding whose location fingerprint changed (an edit on a nearby line changes GitHub's
+ * line hash, which spans the following lines when the flagged one is short) keeps its identity
+ * when an open finding of the same tool, rule and path flagged a line with the same own text:
+ * the nearest such line wins, as DefectDojo's location-drift matching does. Ids already matched
+ * exactly in this run are never taken.
+ */
+function relinkDriftedCode(db: Database.Database, target: string, incoming: Map<string, Finding>): void {
+  const known = db.prepare('SELECT 1 FROM findings WHERE id = ?');
+  const candidatesOf = db.prepare("SELECT id, data FROM findings WHERE target = ? AND line_key = ? AND state = 'open' AND kind = 'code'");
+  const drifted = [...incoming].filter(([id, finding]) => finding.kind === 'code' && finding.lineKey && known.get(id) === undefined);
+  if (drifted.length === 0) return;
+  const taken = new Set(incoming.keys());
+  for (const [id, finding] of drifted) {
+    const rows = candidatesOf.all(target, finding.lineKey) as Array<{ id: string; data: string }>;
+    const line = finding.location.startLine ?? 0;
+    let best: { id: string; distance: number } | undefined;
+    for (const row of rows) {
+      if (taken.has(row.id)) continue;
+      const stored = JSON.parse(row.data) as Finding;
+      if (stored.source !== finding.source || (stored.rule?.id ?? stored.title) !== (finding.rule?.id ?? finding.title) || stored.location.path !== finding.location.path) continue;
+      const distance = Math.abs((stored.location.startLine ?? 0) - line);
+      if (!best || distance < best.distance || (distance === best.distance && row.id < best.id)) best = { id: row.id, distance };
+    }
+    if (!best) continue;
+    taken.add(best.id);
+    taken.delete(id);
+    incoming.delete(id);
+    incoming.set(best.id, finding);
+  }
 }
 
 function newReason(finding: Finding, targetSeenBefore: boolean, previousInventory: Set<string>, changedTools: readonly string[]): NewReason {
@@ -259,25 +307,4 @@ export function listFindings(db: Database.Database, filter: FindingFilter = {}):
 export function getFindingById(db: Database.Database, id: string): StoredFinding | undefined {
   const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
   return row ? rowToFinding(row) : undefined;
-}
-
-/** Transitions (new, fixed, reopened) within [since, until): the rows of the weekly diff. */
-export function listEvents(db: Database.Database, since: string, until: string): FindingEvent[] {
-  const rows = db
-    .prepare(
-      `SELECT o.run_id, o.at, o.target, o.commit_sha, o.transition, o.reason, f.*
-       FROM observations o JOIN findings f ON f.id = o.finding_id
-       WHERE o.at >= ? AND o.at < ? AND o.transition != 'unchanged'
-       ORDER BY o.at, o.target, o.finding_id`,
-    )
-    .all(since, until) as Array<FindingRow & { run_id: string; at: string; commit_sha: string | null; transition: Transition; reason: NewReason | null }>;
-  return rows.map((row) => ({
-    runId: row.run_id,
-    at: row.at,
-    target: row.target,
-    commit: row.commit_sha ?? undefined,
-    transition: row.transition as FindingEvent['transition'],
-    reason: row.reason ?? undefined,
-    finding: rowToFinding(row),
-  }));
 }

@@ -1,21 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { FindingEvent, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
 import { openDatabase } from './db.js';
-import { getFindingById, listEvents, listFindings, reconcileTarget, type FindingFilter, type ReconcileInput } from './findings.js';
+import type { Policy } from '../model/judgement.js';
+import { getFindingById, listFindings, type FindingFilter } from './findings.js';
+import { findingIdsOfPackage, judgedEvents, judgedFinding, judgedFindings, rejudgeTriage, type JudgedFilter } from './judge.js';
+import { recordTarget, type RecordedTarget, type TargetEvidenceInput } from './record.js';
 import { beginRun, finishRun, listRuns, listTargetScans, saveTargetScan } from './runs.js';
 import {
   effectiveTriage,
-  expiryAlerted,
-  latestSuppressions,
   listFleetDecisions,
-  markExpiryAlerted,
-  recordPolicyOutcomes,
   setFindingTriage,
   setFleetTriage,
   triageHistory,
-  wasSuppressedByRule,
   type FleetDecision,
-  type PolicyOutcome,
   type TriageDecision,
   type TriageHistoryEntry,
 } from './triage.js';
@@ -43,14 +40,21 @@ export class Store {
     finishRun(this.db, id, finishedAt, osv, tools);
   }
 
-  /** Folds one target's results into the store and records its scan, atomically. */
-  recordTarget(input: ReconcileInput, scan: (touched: StoredFinding[]) => TargetScanRecord): { touched: StoredFinding[]; scan: TargetScanRecord } {
-    return this.db.transaction(() => {
-      const touched = reconcileTarget(this.db, input);
-      const record = scan(touched);
-      saveTargetScan(this.db, record);
-      return { touched, scan: record };
-    })();
+  /**
+   * The one record path (store/record.ts): reconciles a target's evidence, judges it with the
+   * policy and triage at the run's time, stores the judgement and the target's scan, atomically.
+   */
+  recordTarget(evidence: TargetEvidenceInput, policy: Policy | undefined): RecordedTarget {
+    return recordTarget(this.db, evidence, policy);
+  }
+
+  /** The judged view every output reads: effective severity, triage and suppression at `at`. */
+  judged(filter: JudgedFilter, at: string): StoredFinding[] {
+    return judgedFindings(this.db, filter, at);
+  }
+
+  judgedFinding(id: string, at: string): StoredFinding | undefined {
+    return judgedFinding(this.db, id, at);
   }
 
   /** Records a target that produced no results at all (failed or skipped): nothing changes state. */
@@ -72,8 +76,9 @@ export class Store {
     return getFindingById(this.db, id);
   }
 
+  /** Transitions within [since, until), each finding as judged at `until`: the weekly diff's rows. */
   events(since: string, until: string): FindingEvent[] {
-    return listEvents(this.db, since, until);
+    return judgedEvents(this.db, since, until);
   }
 
   targetScans(target?: string): TargetScanRecord[] {
@@ -86,14 +91,21 @@ export class Store {
 
   // Triage and policy (store/triage.ts).
 
-  /** Records a triage decision on one finding, keeping the previous ones in its history. */
+  /** Records a triage decision on one finding (its history kept) and judges the finding anew. */
   triage(findingId: string, decision: TriageDecision, origin?: string): void {
-    this.db.transaction(() => setFindingTriage(this.db, findingId, decision, origin))();
+    this.db.transaction(() => {
+      setFindingTriage(this.db, findingId, decision, origin);
+      rejudgeTriage(this.db, [findingId], decision.at);
+    })();
   }
 
-  /** Records a decision keyed on a vulnerability (any alias) and package across targets; returns its id. */
+  /** Records a decision keyed on a vulnerability (any alias) and package across targets, and judges what it covers anew; returns its id. */
   fleetTriage(decision: FleetDecision, origin?: string): string {
-    return this.db.transaction(() => setFleetTriage(this.db, decision, origin))();
+    return this.db.transaction(() => {
+      const id = setFleetTriage(this.db, decision, origin);
+      rejudgeTriage(this.db, findingIdsOfPackage(this.db, decision.ecosystem, decision.name), decision.at);
+      return id;
+    })();
   }
 
   fleetDecisions(): FleetDecision[] {
@@ -108,39 +120,5 @@ export class Store {
   /** The decision in force for each of these findings: its own, else the most specific fleet decision. */
   effectiveTriage(findings: readonly StoredFinding[]): Map<string, TriageRecord & { source: string }> {
     return effectiveTriage(this.db, findings);
-  }
-
-  /** Stored findings with their triage and latest policy verdict attached. */
-  findingsWithTriage(filter: FindingFilter = {}): StoredFinding[] {
-    const findings = listFindings(this.db, filter);
-    const triage = effectiveTriage(this.db, findings);
-    const suppressions = latestSuppressions(this.db);
-    return findings.map((finding) => {
-      const decision = triage.get(finding.id);
-      const suppression = suppressions.get(finding.id);
-      const withTriage: StoredFinding = { ...finding };
-      if (decision) {
-        const { source: _source, ...record } = decision;
-        withTriage.triage = record;
-      }
-      if (suppression) withTriage.suppression = suppression;
-      return withTriage;
-    });
-  }
-
-  recordPolicyOutcomes(runId: string, at: string, outcomes: readonly PolicyOutcome[]): void {
-    recordPolicyOutcomes(this.db, runId, at, outcomes);
-  }
-
-  wasSuppressedByRule(findingId: string, rule: string, until: string): boolean {
-    return wasSuppressedByRule(this.db, findingId, rule, until);
-  }
-
-  expiryAlerted(findingId: string, source: string, until: string): boolean {
-    return expiryAlerted(this.db, findingId, source, until);
-  }
-
-  markExpiryAlerted(findingId: string, source: string, until: string, runId: string, at: string): void {
-    markExpiryAlerted(this.db, findingId, source, until, runId, at);
   }
 }

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import picomatch from 'picomatch';
 import { createHash } from 'node:crypto';
-import type { StoredFinding, SuppressionRecord, TriageRecord } from '../model/records.js';
+import type { StoredFinding, TriageRecord } from '../model/records.js';
 import type { TriageStatus } from '../model/types.js';
 
 export interface TriageDecision {
@@ -206,58 +206,4 @@ export function effectiveTriage(db: Database.Database, findings: readonly Stored
     }
   }
   return result;
-}
-
-/** What policy made of one finding in a run. */
-export interface PolicyOutcome {
-  findingId: string;
-  suppression?: SuppressionRecord;
-  /** An active ignore rule silenced it: remembered so its expiry alerts once. */
-  ignoredBy?: { rule: string; until?: string };
-}
-
-/** Saves policy's verdicts of a run: latest suppression per finding, and the observation's flag. */
-export function recordPolicyOutcomes(db: Database.Database, runId: string, at: string, outcomes: readonly PolicyOutcome[]): void {
-  const upsert = db.prepare(
-    `INSERT INTO finding_policy (finding_id, run_id, rule, reason, until) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (finding_id) DO UPDATE SET run_id = excluded.run_id, rule = excluded.rule, reason = excluded.reason, until = excluded.until`,
-  );
-  const remember = db.prepare('INSERT OR IGNORE INTO rule_suppressions (finding_id, rule, until, first_at) VALUES (?, ?, ?, ?)');
-  const flag = db.prepare('UPDATE observations SET suppressed = ? WHERE run_id = ? AND finding_id = ?');
-  db.transaction(() => {
-    for (const outcome of outcomes) {
-      const s = outcome.suppression;
-      upsert.run(outcome.findingId, runId, s?.rule ?? null, s?.reason ?? null, s?.until ?? null);
-      if (outcome.ignoredBy?.until) remember.run(outcome.findingId, outcome.ignoredBy.rule, outcome.ignoredBy.until, at);
-      flag.run(s ? 1 : 0, runId, outcome.findingId);
-    }
-  })();
-}
-
-/** True when this ignore rule (with this `until`) silenced the finding in some earlier run. */
-export function wasSuppressedByRule(db: Database.Database, findingId: string, rule: string, until: string): boolean {
-  return db.prepare('SELECT 1 FROM rule_suppressions WHERE finding_id = ? AND rule = ? AND until = ?').get(findingId, rule, until) !== undefined;
-}
-
-export function expiryAlerted(db: Database.Database, findingId: string, source: string, until: string): boolean {
-  return db.prepare('SELECT 1 FROM expiry_alerts WHERE finding_id = ? AND source = ? AND until = ?').get(findingId, source, until) !== undefined;
-}
-
-/** Remembers that an expiry alerted, and marks the run's observation of it as that alert. */
-export function markExpiryAlerted(db: Database.Database, findingId: string, source: string, until: string, runId: string, at: string): void {
-  db.transaction(() => {
-    db.prepare('INSERT OR IGNORE INTO expiry_alerts (finding_id, source, until, run_id, at) VALUES (?, ?, ?, ?, ?)').run(findingId, source, until, runId, at);
-    db.prepare("UPDATE observations SET reason = 'triage-expired', alerted = 1 WHERE run_id = ? AND finding_id = ?").run(runId, findingId);
-  })();
-}
-
-/** The latest policy verdict per finding, for listings. */
-export function latestSuppressions(db: Database.Database): Map<string, SuppressionRecord> {
-  const rows = db.prepare('SELECT finding_id, rule, reason, until FROM finding_policy WHERE rule IS NOT NULL').all() as Array<{
-    finding_id: string;
-    rule: string;
-    reason: string | null;
-    until: string | null;
-  }>;
-  return new Map(rows.map((row) => [row.finding_id, { rule: row.rule, reason: row.reason ?? '', ...(row.until ? { until: row.until } : {}) }]));
 }

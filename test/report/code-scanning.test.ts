@@ -50,6 +50,7 @@ function everyFeature(): Parameters<typeof codeScanningSarif>[0] {
         location: { path: './lib/run.js' },
         cwes: [],
         triage: { status: 'accepted-risk', reason: 'sandboxed', by: 'alice', at: '2024-05-10T00:00:00Z' },
+        suppression: { rule: 'triage', reason: 'sandboxed' },
       }),
       codeFinding({ id: 'fixed-one', state: 'fixed', lastTransition: 'fixed' }),
     ],

@@ -56,13 +56,27 @@ describe('buildDiff', () => {
   });
 
   it('counts per target and severity, with the still-open count', () => {
-    expect(model.totals).toEqual({ new: 2, reopened: 1, fixed: 1, open: 3 });
+    expect(model.totals).toEqual({ new: 2, reopened: 1, fixed: 1, withdrawn: 0, open: 3, suppressed: 0 });
     expect(model.summary).toEqual([
-      { target: 'api', severity: 'critical', new: 0, reopened: 1, fixed: 0, open: 1 },
-      { target: 'api', severity: 'low', new: 1, reopened: 0, fixed: 0, open: 1 },
-      { target: 'web', severity: 'high', new: 0, reopened: 0, fixed: 1, open: 0 },
-      { target: 'web', severity: 'medium', new: 1, reopened: 0, fixed: 0, open: 1 },
+      { target: 'api', severity: 'critical', new: 0, reopened: 1, fixed: 0, withdrawn: 0, open: 1, suppressed: 0 },
+      { target: 'api', severity: 'low', new: 1, reopened: 0, fixed: 0, withdrawn: 0, open: 1, suppressed: 0 },
+      { target: 'web', severity: 'high', new: 0, reopened: 0, fixed: 1, withdrawn: 0, open: 0, suppressed: 0 },
+      { target: 'web', severity: 'medium', new: 1, reopened: 0, fixed: 0, withdrawn: 0, open: 1, suppressed: 0 },
     ]);
+  });
+
+  it('shows withdrawn advisories apart from fixes, and leaves suppressed findings out of new and open', () => {
+    const withdrawn = buildDiff(
+      [
+        { ...events[2]!, transition: 'withdrawn' },
+        { ...events[1]!, finding: { ...xss, suppression: { rule: 'triage', reason: 'sandboxed' } } },
+      ],
+      [{ ...xss, suppression: { rule: 'triage', reason: 'sandboxed' } }],
+      window,
+    );
+    expect(withdrawn.rows.map((row) => row.transition)).toEqual(['withdrawn']);
+    expect(withdrawn.totals).toMatchObject({ fixed: 0, withdrawn: 1, open: 0, suppressed: 1 });
+    expect(diffFormats.md(withdrawn)).toContain('## Withdrawn advisories (not fixes) (1)');
   });
 
   it('writes CSV per RFC 4180 with formula cells neutralised', () => {
@@ -95,18 +109,18 @@ describe('buildDiff', () => {
       '',
       'From 2024-05-08T00:00:00Z to 2024-05-15T00:00:00Z.',
       '',
-      '| New | Reopened | Fixed | Open now |',
-      '| ---: | ---: | ---: | ---: |',
-      '| 2 | 1 | 1 | 3 |',
+      '| New | Reopened | Fixed | Withdrawn | Open now | Suppressed |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| 2 | 1 | 1 | 0 | 3 | 0 |',
       '',
       '## By target and severity',
       '',
-      '| Target | Severity | New | Reopened | Fixed | Open now |',
-      '| --- | --- | ---: | ---: | ---: | ---: |',
-      '| api | critical | 0 | 1 | 0 | 1 |',
-      '| api | low | 1 | 0 | 0 | 1 |',
-      '| web | high | 0 | 0 | 1 | 0 |',
-      '| web | medium | 1 | 0 | 0 | 1 |',
+      '| Target | Severity | New | Reopened | Fixed | Withdrawn | Open now | Suppressed |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| api | critical | 0 | 1 | 0 | 0 | 1 | 0 |',
+      '| api | low | 1 | 0 | 0 | 0 | 1 | 0 |',
+      '| web | high | 0 | 0 | 1 | 0 | 0 | 0 |',
+      '| web | medium | 1 | 0 | 0 | 0 | 1 | 0 |',
       '',
     ]);
     expect(text).toContain(

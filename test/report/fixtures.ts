@@ -79,7 +79,7 @@ export function scanRecord(overrides: Partial<TargetScanRecord> = {}): TargetSca
     startedAt: '2024-05-14T02:00:00Z',
     finishedAt: '2024-05-14T02:03:00Z',
     errors: [],
-    counts: { new: 1, unchanged: 1, fixed: 0, reopened: 0, suppressed: 0, open: 2 },
+    counts: { new: 1, unchanged: 1, fixed: 0, reopened: 0, withdrawn: 0, suppressed: 0, open: 2 },
     ...overrides,
   };
 }

@@ -28,6 +28,8 @@ function siteModel(): SiteModel {
       severity: 'high',
       title: 'Command injection" onmouseover="alert(2)',
       triage: { status: 'accepted-risk', reason: 'only in tests', by: 'sam', at: '2024-05-01T00:00:00Z' },
+      // What the store judged of that decision: writers read the judgement, not the decision.
+      suppression: { rule: 'triage', reason: 'only in tests' },
       rule: { id: 'cmd-injection', tool: 'semgrep', helpUri: 'javascript:alert(3)' },
     }),
   ];
@@ -63,7 +65,7 @@ function siteModel(): SiteModel {
           status: 'partial',
           startedAt: '2024-05-13T02:00:00Z',
           finishedAt: '2024-05-13T02:05:00Z',
-          errors: [{ stage: 'analyzers', source: 'semgrep', message: `timed out ${XSS}` }],
+          errors: [{ stage: 'analyzers', scope: { kind: 'code', tools: ['semgrep'] }, message: `timed out ${XSS}` }],
         }),
         history: [],
         open: [dependencyFinding({ id: 'api-1', target: 'api', severity: 'medium', score: 5.3 })],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/types.js';
 import { Store } from '../../src/store/store.js';
-import type { ReconcileInput } from '../../src/store/findings.js';
+import type { TargetEvidenceInput } from '../../src/store/record.js';
 import { tempDir } from '../helpers/git.js';
 
 function dependency(id: string, aliases: string[], version = '1.0.0', lockfile = 'package-lock.json'): Finding {
@@ -30,20 +30,12 @@ describe('store reconcile', () => {
   });
   afterEach(() => store.close());
 
-  function reconcile(findings: ReconcileInput['findings'], failures: ReconcileInput['failures'] = [], changedTools: string[] = []) {
+  function reconcile(findings: TargetEvidenceInput['findings'], failures: TargetEvidenceInput['failures'] = [], changedTools: string[] = [], extra: Partial<TargetEvidenceInput> = {}) {
     run += 1;
     const runId = `run-${run}`;
     const at = `2026-11-${String(run).padStart(2, '0')}T00:00:00.000Z`;
     store.beginRun(runId, at);
-    return store.recordTarget({ runId, target: 'app', at, commit: `c${run}`, findings, failures, changedTools }, () => ({
-      runId,
-      target: 'app',
-      startedAt: at,
-      finishedAt: at,
-      status: 'ok',
-      errors: failures,
-      counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 },
-    })).touched;
+    return store.recordTarget({ runId, target: { name: 'app', key: 'app' }, at, startedAt: at, commit: `c${run}`, findings, failures, changedTools, ...extra }, undefined).touched;
   }
   const transitions = (touched: ReturnType<typeof reconcile>) => touched.map((finding) => `${finding.vulnerability?.id ?? finding.rule?.id} ${finding.lastTransition}`).sort();
 
@@ -83,23 +75,23 @@ describe('store reconcile', () => {
 
   it('never fixes findings a failed stage covers', () => {
     reconcile([{ finding: dependency('GHSA-eeee', []) }, { finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'abc:1' }]);
-    expect(reconcile([], [{ stage: 'inventory', source: 'osv', path: 'package-lock.json', message: 'broken' }, { stage: 'analyzer', source: 'eslint', message: 'crashed' }])).toEqual([]);
-    expect(reconcile([], [{ stage: 'osv', source: 'osv', ecosystem: 'npm', message: 'no data' }, { stage: 'sarif', source: 'code:*', message: 'bad log' }])).toEqual([]);
-    expect(reconcile([], [{ stage: 'checkout', source: '*', message: 'clone failed' }])).toEqual([]);
+    expect(reconcile([], [{ stage: 'inventory', scope: { kind: 'dependencies', lockfile: 'package-lock.json' }, message: 'broken' }, { stage: 'analyzer', scope: { kind: 'code', tools: ['eslint'] }, message: 'crashed' }])).toEqual([]);
+    expect(reconcile([], [{ stage: 'osv', scope: { kind: 'dependencies', ecosystem: 'npm' }, message: 'no data' }, { stage: 'sarif', scope: { kind: 'code' }, message: 'bad log' }])).toEqual([]);
+    expect(reconcile([], [{ stage: 'checkout', scope: { kind: 'target' }, message: 'clone failed' }])).toEqual([]);
     // A package whose version could not be judged keeps its own findings, and only those.
     const narrowed = reconcile([], [
-      { stage: 'osv', source: 'osv', path: 'package-lock.json', package: 'lodash', message: 'unreadable version' },
-      { stage: 'analyzer', source: 'eslint', message: 'crashed' },
+      { stage: 'osv', scope: { kind: 'dependencies', lockfile: 'package-lock.json', package: 'lodash' }, message: 'unreadable version' },
+      { stage: 'analyzer', scope: { kind: 'code', tools: ['eslint'] }, message: 'crashed' },
     ]);
     expect(narrowed).toEqual([]);
     const otherPackage = reconcile([], [
-      { stage: 'osv', source: 'osv', path: 'package-lock.json', package: 'left-pad', message: 'unreadable version' },
-      { stage: 'analyzer', source: 'eslint', message: 'crashed' },
+      { stage: 'osv', scope: { kind: 'dependencies', lockfile: 'package-lock.json', package: 'left-pad' }, message: 'unreadable version' },
+      { stage: 'analyzer', scope: { kind: 'code', tools: ['eslint'] }, message: 'crashed' },
     ]);
     expect(transitions(otherPackage)).toEqual(['GHSA-eeee fixed']);
     reconcile([{ finding: dependency('GHSA-eeee', []) }, { finding: code('no-eval', 'src/a.js', 3), codeFingerprint: 'abc:1' }]);
     // A failure elsewhere protects nothing here.
-    const touched = reconcile([], [{ stage: 'inventory', source: 'osv', path: 'other/package-lock.json', message: 'broken' }]);
+    const touched = reconcile([], [{ stage: 'inventory', scope: { kind: 'dependencies', lockfile: 'other/package-lock.json' }, message: 'broken' }]);
     expect(transitions(touched)).toEqual(['GHSA-eeee fixed', 'no-eval fixed']);
     expect(store.findings({ target: 'app', state: 'open' })).toEqual([]);
   });

@@ -31,7 +31,7 @@ export const registerExport: RegisterCommand = (program, wrap) => {
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const window = { since: since.toISOString(), until: until.toISOString() };
-          const model = buildDiff(store.events(window.since, window.until), store.findings({ state: 'open' }), window);
+          const model = buildDiff(store.events(window.since, window.until), store.judged({ state: 'open' }, window.until), window);
           const text = diffFormats[options.format](model);
           if (options.output) writeFileSync(context.path(options.output), text);
           else context.io.stdout.write(text);

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { join } from 'node:path';
+import { triageInForce } from '../../model/judgement.js';
 import type { StoredFinding } from '../../model/records.js';
 import { Store } from '../../store/store.js';
 import type { RegisterCommand } from './types.js';
@@ -17,17 +18,21 @@ function selectState(findings: StoredFinding[], state?: StateFilter): StoredFind
     case 'new':
       return findings.filter((finding) => finding.state === 'open' && (finding.lastTransition === 'new' || finding.lastTransition === 'reopened'));
     case 'suppressed':
-      return findings.filter((finding) => finding.state === 'open' && (finding.suppression || (finding.triage && finding.triage.status !== 'open')));
+      return findings.filter((finding) => finding.state === 'open' && finding.suppression);
   }
 }
 
-function row(finding: StoredFinding): string {
+function row(finding: StoredFinding, at: string): string {
   const what = finding.vulnerability
     ? `${finding.vulnerability.id} ${finding.package?.name ?? ''}@${finding.package?.version ?? ''}`
     : `${finding.rule?.tool ?? finding.source}:${finding.rule?.id ?? ''}`;
   const where = `${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}` : ''}`;
-  const triage = finding.triage && finding.triage.status !== 'open' ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''} (${finding.triage.by})` : '-';
-  return [finding.id, finding.target, finding.state, finding.severity, what, where, triage].join('\t');
+  const triage =
+    finding.triage && finding.triage.status !== 'open'
+      ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''}${triageInForce(finding.triage, at) ? '' : ' (expired)'} (${finding.triage.by})`
+      : '-';
+  const state = finding.state === 'fixed' && finding.closedReason === 'withdrawn' ? 'withdrawn' : finding.suppression ? 'suppressed' : finding.state;
+  return [finding.id, finding.target, state, finding.severity, what, where, triage].join('\t');
 }
 
 export const registerFindings: RegisterCommand = (program, wrap) => {
@@ -41,11 +46,12 @@ export const registerFindings: RegisterCommand = (program, wrap) => {
       wrap(async (context, options: { target?: string; state?: StateFilter; format: 'table' | 'json' }) => {
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
-          const findings = selectState(store.findingsWithTriage({ target: options.target }), options.state);
+          const at = context.now().toISOString();
+          const findings = selectState(store.judged({ target: options.target }, at), options.state);
           if (options.format === 'json') context.io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
           else {
             context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\ttriage\n');
-            for (const finding of findings) context.io.stdout.write(`${row(finding)}\n`);
+            for (const finding of findings) context.io.stdout.write(`${row(finding, at)}\n`);
           }
           return 0;
         } finally {

@@ -34,7 +34,8 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
         const startedAt = bundles.map((bundle) => bundle.startedAt).sort()[0] ?? context.now().toISOString();
         const runId = newRunId(context.now());
         const rulesDir = context.path(options.rules);
-        const policy = loadPolicy(existsSync(rulesDir) ? rulesDir : undefined, { file: paths.join(', '), targets: targets.map((evidence) => evidence.target), osv: { source: 'offline' } }, context);
+        // The targets' own rules travel in their bundles; the rules folder is this machine's.
+        const policy = loadPolicy({ rulesDir: existsSync(rulesDir) ? rulesDir : undefined, targets: targets.map((evidence) => evidence.target) }, context);
         const result = await withHomeLock(context.home, () => recordRun(
           { format: 'sieve-bundle/1', runId, startedAt, finishedAt: context.now().toISOString(), notify: bundles[0]?.notify, targets },
           {

@@ -59,7 +59,7 @@ export const registerReport: RegisterCommand = (program, wrap) => {
                 repo: latest?.repo,
                 latest,
                 history,
-                open: store.findings({ target: name, state: 'open' }),
+                open: store.judged({ target: name, state: 'open' }, now.toISOString()),
                 newThisWeek: recent.filter((event) => event.target === name && event.transition !== 'fixed').length,
                 sbomFile,
               };

@@ -56,7 +56,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           if (unknown.length) throw new UsageError(`--only: no target named ${unknown.map((name) => `"${name}"`).join(', ')} in ${file}`);
         }
         const rulesDir = context.path(options.rules ?? 'rules');
-        const policy = loadPolicy(existsSync(rulesDir) ? rulesDir : undefined, config, context);
+        const policy = loadPolicy({ rulesDir: existsSync(rulesDir) ? rulesDir : undefined, configFile: config.file, targets: config.targets }, context);
         const vulnerabilities = await vulnerabilitySource(context, config, {
           osvDb: options.osvDb ? context.path(options.osvDb) : join(context.home, 'osv'),
           offline: options.offline === true,

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseError } from '../../model/errors.js';
+import { triageInForce } from '../../model/judgement.js';
 import { buildVex, parseVex } from '../../policy/vex.js';
 import { Store } from '../../store/store.js';
 import { packageFromPurl } from './triage.js';
@@ -18,10 +19,11 @@ export const registerVex: RegisterCommand = (program, wrap) => {
       wrap(async (context, options: { output?: string; target?: string }) => {
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
-          const findings = store.findingsWithTriage({ target: options.target, state: 'open' });
-          const entries = findings
-            .filter((finding) => finding.kind === 'dependency' && finding.triage && finding.triage.status !== 'open')
-            .map((finding) => ({ finding, triage: finding.triage! }));
+          const at = context.now().toISOString();
+          // Decisions in force now: an expired one no longer speaks for the finding.
+          const entries = store
+            .judged({ target: options.target, state: 'open' }, at)
+            .flatMap((finding) => (finding.kind === 'dependency' && triageInForce(finding.triage, at) ? [{ finding, triage: finding.triage }] : []));
           const text = buildVex(entries, { timestamp: context.now(), toolVersion: context.version });
           if (options.output) writeFileSync(context.path(options.output), text);
           else context.io.stdout.write(text);

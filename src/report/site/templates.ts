@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StoredFinding, TargetScanRecord } from '../../model/records.js';
+import { describeScope } from '../../model/scope.js';
 import { SEVERITIES, severityRank } from '../../model/types.js';
 import type { Severity } from '../../model/types.js';
 import { escapeHtml as e, safeHttpUrl } from '../escape.js';
@@ -107,7 +108,8 @@ function severityBadge(severity: Severity): string {
 
 /** A finding that policy or triage silenced still shows, in its own state. */
 export function displayState(finding: StoredFinding): 'new' | 'reopened' | 'unchanged' | 'suppressed' {
-  if (finding.suppression || finding.suppressedInSource || (finding.triage && finding.triage.status !== 'open')) return 'suppressed';
+  // The store's judgement (rules, triage in force, in-source) is the only word on suppression.
+  if (finding.suppression) return 'suppressed';
   return finding.lastTransition === 'new' || finding.lastTransition === 'reopened' ? finding.lastTransition : 'unchanged';
 }
 
@@ -202,7 +204,7 @@ export function targetPage(target: SiteTarget, now: string): string {
   ].join('');
   const errors = latest?.errors.length
     ? `<h2>Problems in the last scan</h2><ul class="errors">${latest.errors
-        .map((error) => `<li><strong>${e(error.stage)}</strong> (${e(error.source)}${error.path ? `, ${e(error.path)}` : ''}): ${e(error.message)}</li>`)
+        .map((error) => `<li><strong>${e(error.stage)}</strong> (kept as they were: ${e(describeScope(error.scope))}): ${e(error.message)}</li>`)
         .join('')}</ul>`
     : '';
 
@@ -267,7 +269,7 @@ function findingRow(finding: StoredFinding): string {
   const where = finding.package
     ? `${e(`${finding.package.name}@${finding.package.version || '?'}`)} <span class="muted">${e(`${finding.package.ecosystem}, ${finding.package.direct ? 'direct' : 'transitive'}, ${finding.package.scope}`)}</span><div class="msg">${e(finding.location.path + line)}</div>`
     : `<code>${e(finding.location.path + line)}</code>`;
-  const triage = state === 'suppressed' ? `<div class="msg">${e(finding.triage?.reason ?? finding.suppression?.reason ?? 'suppressed in source')}</div>` : '';
+  const triage = state === 'suppressed' ? `<div class="msg">${e(finding.suppression?.reason ?? 'suppressed')}</div>` : '';
   return [
     `<tr data-kind="${e(finding.kind)}" data-severity="${e(finding.severity)}" data-state="${e(state)}" data-id="${e(finding.id)}">`,
     `<td>${severityBadge(finding.severity)}${typeof finding.score === 'number' ? ` <span class="muted">${e(finding.score.toFixed(1))}</span>` : ''}</td>`,
