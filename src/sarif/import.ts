@@ -5,6 +5,7 @@
  * A result that cannot be placed inside the checkout (no location, a path that climbs out of it,
  * another URI scheme) is dropped and recorded in `errors`: one bad result never sinks the log.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ParseError, errorMessage } from '../model/errors.js';
 import type { CodeLocation, Finding, RuleRef, Severity } from '../model/types.js';
@@ -79,7 +80,7 @@ class Importer {
   private readonly tools = new Map<string, { name: string; version?: string }>();
   private readonly errors: string[] = [];
   private droppedErrors = 0;
-  private readonly lineHashCache = new Map<string, string[] | null>();
+  private readonly lineHashCache = new Map<string, { hashes: string[]; lines: string[] } | null>();
   private readonly checkoutDir: string | undefined;
 
   constructor(private readonly options: SarifImportOptions) {
@@ -151,6 +152,9 @@ class Importer {
       }
     }
 
+    const lineText = location.startLine !== undefined ? (this.lineTextAt(location.path, location.startLine) ?? snippetText(physicalRegion(result))) : undefined;
+    const ownKey = lineText === undefined ? undefined : lineKey(lineText);
+
     const rule: RuleRef = { id: ruleId, tool: context.source };
     if (context.toolVersion !== undefined) rule.toolVersion = context.toolVersion;
     if (descriptor?.name !== undefined) rule.name = descriptor.name;
@@ -182,24 +186,34 @@ class Importer {
     };
     if (score !== undefined) finding.score = score;
     if (Object.keys(fingerprints).length > 0) finding.fingerprints = fingerprints;
+    if (ownKey !== undefined) finding.lineKey = ownKey;
     return finding;
   }
 
-  private lineHashAt(repoPath: string, line: number): string | undefined {
+  private sourceOf(repoPath: string): { hashes: string[]; lines: string[] } | undefined {
     const readFile = this.options.readFile;
     if (!readFile) return undefined;
-    let hashes = this.lineHashCache.get(repoPath);
-    if (hashes === undefined) {
+    let source = this.lineHashCache.get(repoPath);
+    if (source === undefined) {
       let text: string | undefined;
       try {
         text = readFile(repoPath);
       } catch {
         text = undefined;
       }
-      hashes = text === undefined ? null : primaryLocationLineHashes(text);
-      this.lineHashCache.set(repoPath, hashes);
+      source = text === undefined ? null : { hashes: primaryLocationLineHashes(text), lines: text.split(/\r\n|\r|\n/) };
+      this.lineHashCache.set(repoPath, source);
     }
-    return hashes?.[line - 1];
+    return source ?? undefined;
+  }
+
+  private lineHashAt(repoPath: string, line: number): string | undefined {
+    return this.sourceOf(repoPath)?.hashes[line - 1];
+  }
+
+  /** The flagged line's own text, for identity across nearby edits (see lineKey). */
+  private lineTextAt(repoPath: string, line: number): string | undefined {
+    return this.sourceOf(repoPath)?.lines[line - 1];
   }
 
   private resolveLocation(run: SarifRun, result: SarifResult): { location: CodeLocation } | { error: string } {
@@ -462,4 +476,23 @@ function activeSuppression(result: SarifResult): { kind: string; status?: string
   if (active.status !== undefined) out.status = active.status;
   if (active.justification !== undefined) out.justification = active.justification;
   return out;
+}
+
+function physicalRegion(result: SarifResult): unknown {
+  return result.locations?.[0]?.physicalLocation?.region;
+}
+
+/** The first line of a region's `snippet.text`, when the log carries one and the file cannot be read. */
+function snippetText(region: unknown): string | undefined {
+  const snippet = (region as { snippet?: { text?: unknown } } | undefined)?.snippet;
+  return typeof snippet?.text === 'string' ? snippet.text.split(/\r\n|\r|\n/)[0] : undefined;
+}
+
+/**
+ * A hash of a line's own text with every whitespace character removed; undefined for a blank
+ * line, which says nothing about which problem it is.
+ */
+export function lineKey(text: string): string | undefined {
+  const compact = text.slice(0, 10_000).replace(/\s+/g, '');
+  return compact === '' ? undefined : createHash('sha256').update(compact).digest('hex').slice(0, 16);
 }

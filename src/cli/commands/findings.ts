@@ -29,7 +29,7 @@ function row(finding: StoredFinding, at: string): string {
   const where = `${finding.location.path}${finding.location.startLine ? `:${finding.location.startLine}` : ''}`;
   const triage =
     finding.triage && finding.triage.status !== 'open'
-      ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''}${triageInForce(finding.triage, at) ? '' : ' (expired)'} (${finding.triage.by})`
+      ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''} (${finding.triage.by})${triageInForce(finding.triage, at) ? '' : ' expired'}`
       : '-';
   const state = finding.state === 'fixed' && finding.closedReason === 'withdrawn' ? 'withdrawn' : finding.suppression ? 'suppressed' : finding.state;
   return [finding.id, finding.target, state, finding.severity, what, where, triage].join('\t');
