@@ -6,7 +6,7 @@ import type { TargetConfig } from '../config/load.js';
 import { readConfined } from '../inventory/walk.js';
 import { errorMessage } from '../model/errors.js';
 import type { StageFailure } from '../model/types.js';
-import { codeFingerprint } from '../sarif/identity.js';
+import { fingerprintAll } from '../sarif/identity.js';
 import { importSarif } from '../sarif/import.js';
 import type { IncomingFinding } from '../store/findings.js';
 import type { TargetCheckout } from './checkout-target.js';
@@ -50,7 +50,7 @@ function findSarifFiles(root: string, globs: readonly string[]): string[] {
 }
 
 function toIncoming(findings: ReturnType<typeof importSarif>['findings']): IncomingFinding[] {
-  return findings.map((finding) => ({ finding, codeFingerprint: codeFingerprint(finding) }));
+  return fingerprintAll(findings);
 }
 
 /** Runs the target's analyzers and imports its SARIF files. A failure fails only its own tool. */

@@ -6,7 +6,7 @@ import type { Policy } from '../model/judgement.js';
 import type { StoredFinding, TargetScanRecord } from '../model/records.js';
 import { errorMessage } from '../model/errors.js';
 import type { StageFailure } from '../model/types.js';
-import { codeFingerprint } from '../sarif/identity.js';
+import { fingerprintAll } from '../sarif/identity.js';
 import { importSarif } from '../sarif/import.js';
 import type { IncomingFinding } from '../store/findings.js';
 import { Store } from '../store/store.js';
@@ -55,7 +55,7 @@ export function importSarifRun(request: ImportRequest): ImportResult {
   for (const file of request.files) {
     try {
       const imported = importSarif(file.text, { sourceName: file.name, checkoutDir: request.checkoutDir, readFile });
-      findings.push(...imported.findings.map((finding) => ({ finding, codeFingerprint: codeFingerprint(finding) })));
+      findings.push(...fingerprintAll(imported.findings));
       for (const tool of imported.tools) {
         tools.add(tool.name.toLowerCase());
         if (tool.version) toolVersions[tool.name.toLowerCase()] = tool.version;

@@ -80,3 +80,29 @@ describe('codeFingerprint', () => {
     expect(first && codeFingerprint(first)).toMatch(/^lineHash:[0-9a-f]+:1$/);
   });
 });
+
+describe("the tool's own fingerprints and the flagged line's own text", () => {
+  it("prefers a tool's result fingerprints (flawfinder contextHash/v1) and tells identical lines apart", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fingerprintAll } = await import('../../src/sarif/identity.js');
+    const text = readFileSync(new URL('../../fixtures/sarif/flawfinder/copy.sarif', import.meta.url), 'utf8');
+    const { findings } = importSarif(text, { sourceName: 'copy.sarif' });
+    const named = fingerprintAll(findings);
+    expect(named.every((entry) => entry.codeFingerprint.startsWith('full:contextHash/v1='))).toBe(true);
+    expect(new Set(named.map((entry) => `${entry.finding.rule?.id} ${entry.finding.location.path} ${entry.codeFingerprint}`)).size).toBe(named.length);
+    const twice = fingerprintAll([finding({ properties: { fullFingerprints: { 'contextHash/v1': 'x' } } }), finding({ location: { path: 'a.js', startLine: 9 }, properties: { fullFingerprints: { 'contextHash/v1': 'x' } } })]);
+    expect(twice.map((entry) => entry.codeFingerprint)).toEqual(['full:contextHash/v1=x', 'full:contextHash/v1=x#2']);
+  });
+
+  it("keys a result by its line's own text, whatever the whitespace and the lines around it", () => {
+    const sarif = JSON.stringify({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'ESLint' } }, results: [{ ruleId: 'no-eval', message: { text: 'x' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'a.js' }, region: { startLine: 2 } } }] }] }],
+    });
+    const keyOf = (source: string) => importSarif(sarif, { sourceName: 's', readFile: () => source }).findings[0]?.lineKey;
+    const before = keyOf('const a = 1;\neval(x);\n');
+    expect(before).toMatch(/^[0-9a-f]{16}$/);
+    expect(keyOf('const a = 1;\n  eval( x );\nappended();\n')).toBe(before);
+    expect(keyOf('const a = 1;\neval(y);\n')).not.toBe(before);
+  });
+});
