@@ -50,3 +50,28 @@ export function describeScope(scope: EvidenceScope): string {
       return `code findings of ${scope.tools?.length ? scope.tools.join(', ') : 'every tool'}${scope.path ? ` in ${scope.path}` : ''}`;
   }
 }
+
+/**
+ * A failure as stored or bundled by an older Sieve, which named its scope with strings ('*',
+ * 'code:*', 'osv' or a tool name, narrowed by path, ecosystem or package), read as a typed scope
+ * that covers the same findings.
+ */
+export function normalizeFailure(raw: unknown): StageFailure {
+  const failure = (raw ?? {}) as Partial<StageFailure> & { source?: unknown; path?: unknown; ecosystem?: unknown; package?: unknown };
+  const stage = typeof failure.stage === 'string' ? failure.stage : 'unknown';
+  const message = typeof failure.message === 'string' ? failure.message : '';
+  if (failure.scope && typeof failure.scope === 'object' && 'kind' in failure.scope) return { stage, scope: failure.scope, message };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const source = text(failure.source);
+  const path = text(failure.path);
+  if (source === undefined || source === '*') return { stage, scope: { kind: 'target' }, message };
+  if (source === 'code:*') return { stage, scope: { kind: 'code' }, message };
+  if (source === 'osv') {
+    const scope: EvidenceScope = { kind: 'dependencies' };
+    if (path) scope.lockfile = path;
+    if (text(failure.ecosystem)) scope.ecosystem = text(failure.ecosystem);
+    if (text(failure.package)) scope.package = text(failure.package);
+    return { stage, scope, message };
+  }
+  return { stage, scope: { kind: 'code', tools: [source.toLowerCase()], ...(path ? { path } : {}) }, message };
+}

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { OsvProvenance, RunRecord, TargetScanRecord } from '../model/records.js';
+import { normalizeFailure } from '../model/scope.js';
 
 export function beginRun(db: Database.Database, id: string, startedAt: string): void {
   db.prepare('INSERT INTO runs (id, started_at) VALUES (?, ?)').run(id, startedAt);
@@ -77,7 +78,8 @@ function rowToScan(row: TargetScanRow): TargetScanRecord {
     status: row.status,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    errors: JSON.parse(row.errors) as TargetScanRecord['errors'],
+    // Scans stored by an older Sieve name their scopes with strings.
+    errors: (JSON.parse(row.errors) as unknown[]).map(normalizeFailure),
     counts: JSON.parse(row.counts) as TargetScanRecord['counts'],
     categories: row.categories ? (JSON.parse(row.categories) as string[]) : undefined,
   };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseError, UsageError } from '../../model/errors.js';
+import { normalizeFailure } from '../../model/scope.js';
 import { newRunId, recordRun, type ScanBundle } from '../../pipeline/scan.js';
 import { withHomeLock } from '../home-lock.js';
 import { loadPolicy } from '../policy.js';
@@ -15,6 +16,12 @@ function readBundle(path: string): ScanBundle {
     throw new ParseError(file, `not a readable Sieve bundle: ${(error as Error).message}`);
   }
   if (bundle?.format !== 'sieve-bundle/1' || !Array.isArray(bundle.targets)) throw new ParseError(file, 'not a Sieve bundle (format sieve-bundle/1)');
+  // A bundle written by an older Sieve names failure scopes with strings: read them as typed scopes.
+  for (const evidence of bundle.targets) {
+    evidence.failures = (Array.isArray(evidence.failures) ? evidence.failures : []).map(normalizeFailure);
+    evidence.keepOpen = (Array.isArray(evidence.keepOpen) ? evidence.keepOpen : []).map(normalizeFailure);
+    if (evidence.fatal) evidence.fatal = normalizeFailure(evidence.fatal);
+  }
   return bundle;
 }
 

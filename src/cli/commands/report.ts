@@ -60,7 +60,7 @@ export const registerReport: RegisterCommand = (program, wrap) => {
                 latest,
                 history,
                 open: store.judged({ target: name, state: 'open' }, now.toISOString()),
-                newThisWeek: recent.filter((event) => event.target === name && event.transition !== 'fixed').length,
+                newThisWeek: recent.filter((event) => event.target === name && (event.transition === 'new' || event.transition === 'reopened') && !event.finding.suppression).length,
                 sbomFile,
               };
             }),
