@@ -62,6 +62,19 @@ export interface JudgedFilter extends FindingFilter {
   suppressed?: boolean;
 }
 
+/**
+ * Each row as the finding JSON it stands for, built by SQLite and parsed once as one array: on
+ * 100,000 findings this is several times faster than materialising rows with twenty columns.
+ * `json_patch` drops the keys whose value is NULL.
+ */
+const JUDGED_JSON = `json_patch(data, json_object(
+  'id', id, 'target', target, 'state', state, 'firstSeen', first_seen, 'lastSeen', last_seen,
+  'firstCommit', first_commit, 'lastCommit', last_commit, 'fixedAt', fixed_at,
+  'closedReason', CASE WHEN state = 'fixed' THEN coalesce(closed_reason, 'fixed') END,
+  'lastTransition', last_transition, 'newReason', new_reason,
+  'severity', coalesce(severity, json_extract(data, '$.severity')),
+  'categories', json(categories), 'triage', json(triage), 'ruleSuppression', json(rule_suppression)))`;
+
 /** THE judged query: stored findings with effective severity, triage and suppression at `at`. */
 export function judgedFindings(db: Database.Database, filter: JudgedFilter, at: string): StoredFinding[] {
   const clauses: string[] = [];
@@ -79,9 +92,19 @@ export function judgedFindings(db: Database.Database, filter: JudgedFilter, at: 
     params.push(...filter.transitions);
   }
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-  const rows = db.prepare(`SELECT * FROM findings ${where} ORDER BY target, id`).all(...params) as JudgedRow[];
-  const findings = rows.map((row) => judgedRowToFinding(row, at));
-  return filter.suppressed === undefined ? findings : findings.filter((finding) => (finding.suppression !== undefined) === filter.suppressed);
+  const row = db.prepare(`SELECT json_group_array(json(item)) AS list FROM (SELECT ${JUDGED_JSON} AS item FROM findings ${where} ORDER BY target, id)`).get(...params) as {
+    list: string;
+  };
+  const findings = JSON.parse(row.list) as Array<StoredFinding & { ruleSuppression?: SuppressionRecord }>;
+  const judged: StoredFinding[] = [];
+  for (const finding of findings) {
+    // The rule's verdict is as of the finding's latest run; triage and expiry are as of `at`.
+    const suppression = effectiveSuppression(finding.ruleSuppression, finding.triage, finding.suppressedInSource, at);
+    delete finding.ruleSuppression;
+    if (suppression) finding.suppression = suppression;
+    if (filter.suppressed === undefined || (suppression !== undefined) === filter.suppressed) judged.push(finding);
+  }
+  return judged;
 }
 
 export function judgedFinding(db: Database.Database, id: string, at: string): StoredFinding | undefined {
