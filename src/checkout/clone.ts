@@ -70,6 +70,7 @@ export interface Checkout {
   dir: string;
   /** The commit checked out. */
   commit: string;
+  /** The full ref scanned (`refs/heads/master` for the default branch); absent for a commit hash. */
   ref?: string;
   /** A worktree Sieve made for this scan, removed once the target's files have been read. */
   temporary?: boolean;
@@ -107,11 +108,14 @@ async function updateMirror(repo: string, cacheDir: string, offline: boolean): P
   });
 }
 
-async function resolveCommit(mirror: string, ref: string | undefined): Promise<string> {
-  const candidates = ref ? [`refs/heads/${ref}`, `refs/tags/${ref}`, ref] : ['HEAD'];
+async function resolveCommit(mirror: string, ref: string | undefined): Promise<{ commit: string; ref?: string }> {
+  // The default branch is whatever the remote's HEAD names (a mirror clone keeps it as a symbolic ref).
+  const head = ref ? undefined : await git(['--git-dir', mirror, 'symbolic-ref', '--quiet', 'HEAD']).catch(() => undefined);
+  const candidates = ref ? [`refs/heads/${ref}`, `refs/tags/${ref}`, ref] : [head ?? 'HEAD'];
   for (const candidate of candidates) {
     try {
-      return await git(['--git-dir', mirror, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+      const commit = await git(['--git-dir', mirror, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+      return { commit, ref: candidate.startsWith('refs/') ? candidate : undefined };
     } catch {
       // try the next spelling
     }
@@ -132,12 +136,12 @@ export async function checkoutRepository(options: {
   offline?: boolean;
 }): Promise<Checkout> {
   const mirror = await updateMirror(options.repo, options.cacheDir, options.offline === true);
-  const commit = await resolveCommit(mirror, options.ref);
+  const { commit, ref } = await resolveCommit(mirror, options.ref);
   rmSync(options.worktreeDir, { recursive: true, force: true });
   await git(['clone', '--shared', '--no-checkout', '--quiet', '--', mirror, options.worktreeDir]);
   await git(['checkout', '--quiet', '--detach', commit], options.worktreeDir);
   const head = await git(['rev-parse', 'HEAD'], options.worktreeDir);
-  return { dir: options.worktreeDir, commit: head, ref: options.ref, temporary: true };
+  return { dir: options.worktreeDir, commit: head, ref, temporary: true };
 }
 
 /** A plain directory target: read in place, no commit. */

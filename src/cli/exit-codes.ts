@@ -1,17 +1,18 @@
-import { ConfigError, SieveError, UsageError } from '../model/errors.js';
+import { ExitCode, SieveError } from '../model/errors.js';
 
-/** `sieve scan`'s documented exit codes; other commands use 0, 2 and 3 the same way. */
-export const ExitCode = {
-  ok: 0,
-  policyFailed: 1,
-  usage: 2,
-  partial: 3,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+export { ExitCode };
 
-/** The one place an error becomes an exit code. */
+/** The one place an error becomes an exit code: typed errors carry theirs, anything else is 3. */
 export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof ConfigError) return ExitCode.usage;
-  if (error instanceof SieveError && (error.code === 'SIEVE_USAGE' || error.code === 'SIEVE_CONFIG')) return ExitCode.usage;
-  return ExitCode.partial;
+  return error instanceof SieveError ? error.exitCode : ExitCode.incomplete;
+}
+
+/**
+ * A scan's or merge's exit code from what its summary.json says. A run that both failed a target
+ * and crossed `--fail-on` returns 1: the new finding is certain whatever else failed, and a CI
+ * gate must not pass it; summary.json says both (`failOn.crossed`, `failedTargets`).
+ */
+export function runExitCode(summary: { failedTargets: number; failOn?: { crossed: boolean } }): ExitCode {
+  if (summary.failOn?.crossed) return ExitCode.policyFailed;
+  return summary.failedTargets > 0 ? ExitCode.incomplete : ExitCode.ok;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../model/errors.js';
+import { HomeBusyError } from '../model/errors.js';
 
 function alive(pid: number): boolean {
   try {
@@ -29,7 +29,7 @@ export async function withHomeLock<T>(home: string, work: () => Promise<T>): Pro
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
       const holder = Number(readFileSync(file, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-        throw new UsageError(`another sieve scan (pid ${holder}) is using ${home}; wait for it, or use another --home`);
+        throw new HomeBusyError(`another sieve scan (pid ${holder}) is using ${home}; wait for it, or use another --home`);
       }
       rmSync(file, { force: true });
     }

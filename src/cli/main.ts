@@ -5,7 +5,11 @@ import { createContext, sieveVersion, type GlobalOptions } from './context.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { CliIo } from './logger.js';
 
-/** Parses argv, runs one command, and returns its exit code. Never calls process.exit. */
+/**
+ * Parses argv, runs one command, and returns its exit code. Never calls process.exit. Command
+ * files import only commander and types at the top; what a command needs (the store, CycloneDX,
+ * ajv, execa…) is imported when it runs, so `sieve --version` answers without loading any of it.
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = new Command('sieve')

@@ -1,4 +1,7 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
+import { UsageError } from '../model/errors.js';
 import type { Policy } from '../model/judgement.js';
 import { loadPolicyRules } from '../policy/load.js';
 import type { CommandContext } from './context.js';
@@ -25,4 +28,29 @@ export function loadPolicy(sources: PolicySources, context: CommandContext): Pol
   });
   context.logger.debug('policy loaded', { rules: engine.rules.length, rulesDir: sources.rulesDir });
   return engine;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rules folder in force. A `--rules` folder that is not there is an error, never "no rules":
+ * a typo must not switch every ignore and severity override off. Without `--rules`, `rules/`
+ * beside the configuration file (scan-targets.json) is used when it exists, wherever Sieve is
+ * started from (cron starts it in the home directory).
+ */
+export function rulesFolder(option: string | undefined, configDir: string | undefined, context: Pick<CommandContext, 'path'>): string | undefined {
+  if (option !== undefined) {
+    const dir = context.path(option);
+    if (!isFolder(dir)) throw new UsageError(`--rules: ${dir} is not a folder`);
+    return dir;
+  }
+  if (configDir === undefined) return undefined;
+  const dir = join(configDir, 'rules');
+  return isFolder(dir) ? dir : undefined;
 }

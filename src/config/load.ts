@@ -111,7 +111,8 @@ export function jsonPath(pointer: string): string {
     .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
 }
 
-function describe(error: ErrorObject): string {
+/** One ajv error as users read it: the JSON path, then what was expected. */
+export function describeSchemaError(error: ErrorObject): string {
   const at = jsonPath(error.instancePath);
   switch (error.keyword) {
     case 'additionalProperties':
@@ -132,7 +133,7 @@ function schemaErrors(errors: ErrorObject[], raw: unknown): string[] {
     if (error.keyword === 'oneOf' || error.keyword === 'not' || error.keyword === 'if') continue;
     // A target missing repo/path/sbom shows as three "required" errors of the oneOf branches.
     if (error.keyword === 'required' && /^\/targets\/\d+$/.test(error.instancePath)) continue;
-    messages.push(describe(error));
+    messages.push(describeSchemaError(error));
   }
   const targets = (raw as RawConfig | undefined)?.targets;
   if (Array.isArray(targets)) {

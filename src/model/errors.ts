@@ -1,8 +1,24 @@
-/** Typed errors with stable codes; cli/exit-codes.ts maps them to exit codes in one place. */
+/** Typed errors with stable codes; each carries the exit code the CLI ends with (cli/bin.ts sets it). */
+
+/** Every exit code Sieve documents (README "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  /** `--fail-on` was given and a new finding at or above it appeared. */
+  policyFailed: 1,
+  /** Bad command-line use, configuration or output path: nothing was done. */
+  usage: 2,
+  /** A target, stage, tool, download or delivery failed; what could be done was done and stored. */
+  incomplete: 3,
+  /** Another Sieve run holds the home's lock: nothing was done, try again later. */
+  busy: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type ErrorCode =
   | 'SIEVE_USAGE'
   | 'SIEVE_CONFIG'
+  | 'SIEVE_OUTPUT'
+  | 'SIEVE_BUSY'
   | 'SIEVE_PARSE'
   | 'SIEVE_INPUT_TOO_LARGE'
   | 'SIEVE_CHECKOUT'
@@ -23,6 +39,24 @@ export class SieveError extends Error {
     super(message, options);
     this.name = 'SieveError';
   }
+
+  /** The exit code a command that ends with this error returns. */
+  get exitCode(): ExitCode {
+    return exitCodeOf(this.code);
+  }
+}
+
+function exitCodeOf(code: ErrorCode): ExitCode {
+  switch (code) {
+    case 'SIEVE_USAGE':
+    case 'SIEVE_CONFIG':
+    case 'SIEVE_OUTPUT':
+      return ExitCode.usage;
+    case 'SIEVE_BUSY':
+      return ExitCode.busy;
+    default:
+      return ExitCode.incomplete;
+  }
 }
 
 /** Bad command-line use: exit 2, nothing scanned. */
@@ -41,6 +75,25 @@ export class ConfigError extends SieveError {
   ) {
     super('SIEVE_CONFIG', `${file}: invalid configuration\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** An output path (`-o`) that cannot be written, or that Sieve will not overwrite: exit 2. */
+export class OutputError extends SieveError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super('SIEVE_OUTPUT', `${path}: ${reason}`);
+    this.name = 'OutputError';
+  }
+}
+
+/** Another Sieve run holds the home's lock: exit 4, so cron can tell "still running" from a failure. */
+export class HomeBusyError extends SieveError {
+  constructor(message: string) {
+    super('SIEVE_BUSY', message);
+    this.name = 'HomeBusyError';
   }
 }
 

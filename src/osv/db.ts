@@ -241,11 +241,59 @@ export interface ImportOptions {
   sourceLabel?: string;
   /** Extra metadata per ecosystem (HTTP validators of a download). */
   extraMeta?: Record<string, Partial<OsvEcosystemMeta>>;
+  /**
+   * Replace each ecosystem's index with what the sources hold for it (a full download). Without
+   * it, records are added to the index and update the ones with the same id: importing a few
+   * hand-written records must never drop the rest of an ecosystem's data.
+   */
+  replace?: boolean;
+}
+
+/** Every record of an existing index file, to add imported records to. */
+function existingRecords(file: string): OsvRecord[] {
+  const loaded = loadEcosystem(file);
+  const records: OsvRecord[] = [];
+  for (let index = 0; index < loaded.offsets.length; index++) {
+    const record = recordAt(loaded, index);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/**
+ * Folds the existing index of `ecosystem` under the imported records: an imported record is added,
+ * or updates the stored record of its id unless that one was modified later. Returns the counts,
+ * or an error when the existing index cannot be read (then nothing is written for it).
+ */
+function addToExisting(file: string, slot: Collected): { added: number; updated: number } | { error: string } {
+  let stored: OsvRecord[];
+  try {
+    stored = existingRecords(file);
+  } catch (error) {
+    return { error: `${file}: the existing index cannot be read (${errorMessage(error)}); import with --replace to rebuild it` };
+  }
+  const imported = slot.records;
+  let updated = 0;
+  let added = imported.size;
+  const merged = new Map<string, OsvRecord>();
+  for (const record of stored) merged.set(record.id, record);
+  for (const [id, record] of imported) {
+    const previous = merged.get(id);
+    if (!previous) continue;
+    added -= 1;
+    if (previous.modified > record.modified) {
+      imported.set(id, previous);
+      slot.report.errors.push(`${id}: kept the stored record, modified ${previous.modified}, newer than the imported one (${record.modified})`);
+    } else updated += 1;
+  }
+  for (const [id, record] of merged) if (!imported.has(id)) imported.set(id, record);
+  return { added, updated };
 }
 
 /**
  * Imports OSV records from ZIP archives (`<Ecosystem>/all.zip`), directories of them, or loose
- * `*.json` records, and replaces the index of every ecosystem they contain. Bad records are
+ * `*.json` records into the index of every ecosystem they contain: added to what is there, or
+ * replacing it with `replace`. Bad records are
  * skipped and reported; they never stop the import.
  */
 export async function importOsv(osvDir: string, sources: string[], options: ImportOptions = {}): Promise<ImportReport> {
@@ -270,6 +318,18 @@ export async function importOsv(osvDir: string, sources: string[], options: Impo
     slot.report.records = slot.records.size;
     report[ecosystem] = slot.report;
     if (ecosystem === UNKNOWN_ECOSYSTEM || slot.records.size === 0) continue;
+    const file = path.join(osvDir, indexFileName(ecosystem));
+    if (!options.replace && existsSync(file)) {
+      const change = addToExisting(file, slot);
+      if ('error' in change) {
+        slot.report.errors.push(change.error);
+        slot.report.records = 0;
+        continue;
+      }
+      slot.report.added = change.added;
+      slot.report.updated = change.updated;
+      slot.report.total = slot.records.size;
+    }
     const meta: OsvEcosystemMeta = {
       ecosystem,
       records: slot.records.size,
@@ -278,7 +338,12 @@ export async function importOsv(osvDir: string, sources: string[], options: Impo
       source: options.sourceLabel ?? [...slot.sources].sort().join(', '),
       ...options.extraMeta?.[ecosystem],
     };
-    writeFileAtomic(path.join(osvDir, indexFileName(ecosystem)), buildIndexText(meta, slot.records.values()));
+    if (!options.replace && existsSync(file)) {
+      // The data's source is now the earlier one plus these files.
+      const earlier = readIndexMeta(file)?.source;
+      if (earlier && !options.sourceLabel) meta.source = [...new Set([...earlier.split(', '), ...slot.sources])].sort().join(', ');
+    }
+    writeFileAtomic(file, buildIndexText(meta, slot.records.values()));
   }
   return report;
 }

@@ -50,7 +50,12 @@ export interface OsvRecord {
 
 /** What one import did for one ecosystem. */
 export interface EcosystemImport {
+  /** Records the sources held for the ecosystem. */
   records: number;
+  /** Adding to an existing index: records new to it, records that updated one, and its size after. */
+  added?: number;
+  updated?: number;
+  total?: number;
   skipped: number;
   /** One line per bad record or entry, naming the file/entry it came from. */
   errors: string[];

@@ -67,6 +67,8 @@ export async function updateOsv(
       const report = await importOsv(osvDir, [zip], {
         now: options.now,
         sourceLabel: url,
+        // A download is the ecosystem's whole data set: it replaces what was there.
+        replace: true,
         extraMeta: { [ecosystem]: { ...(etag ? { etag } : {}), ...(httpLastModified ? { httpLastModified } : {}) } },
       });
       const imported = report[ecosystem];

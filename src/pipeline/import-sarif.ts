@@ -107,6 +107,7 @@ export function importSarifRun(request: ImportRequest): ImportResult {
         startedAt,
         finishedAt: at,
         tools: toolVersions,
+        failedTargets: scan.status === 'ok' ? 0 : 1,
         targets: [
           {
             name: request.target,

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../model/write-file-atomic.js';
 import { join } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
 import type { OsvProvenance, StoredFinding } from '../model/records.js';
-import type { Package, TargetStatus, TransitionCounts } from '../model/types.js';
+import type { Package, Severity, TargetStatus, TransitionCounts } from '../model/types.js';
 import { codeScanningSarif } from '../report/code-scanning.js';
 import { newFindingsJson, newFindingsMarkdown } from '../report/new-findings.js';
 import { buildBom } from '../sbom/build.js';
@@ -29,6 +29,10 @@ export interface RunSummary {
   finishedAt: string;
   osv?: OsvProvenance;
   tools: Record<string, string>;
+  /** Targets whose status is `failed` or `partial`. */
+  failedTargets: number;
+  /** `--fail-on`'s threshold and whether a new finding of this run reached it. */
+  failOn?: { threshold: Severity; crossed: boolean };
   targets: TargetSummary[];
   policy?: unknown;
   /** Deliveries of this run; a failed one is kept and tried again next run. */

@@ -12,6 +12,7 @@ import { severityRank, type Finding, type Package, type Severity, type StageFail
 import type { VulnerabilitySource } from '../osv/source.js';
 import { Store } from '../store/store.js';
 import type { IncomingFinding } from '../store/findings.js';
+import { shareableBundle } from './bundle.js';
 import { checkoutTarget } from './checkout-target.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
@@ -43,7 +44,6 @@ export interface ScanResult {
   runDir: string;
   summary: RunSummary;
   newFindings: StoredFinding[];
-  exitCode: 0 | 1 | 3;
 }
 
 /** Which targets this invocation scans: `--only` names, then this shard's share. */
@@ -69,6 +69,8 @@ export interface TargetEvidence {
   startedAt: string;
   finishedAt: string;
   commit?: string;
+  /** The full ref scanned, as resolved (`refs/heads/master` when the target names none). */
+  ref?: string;
   subject?: string;
   /** Set when nothing could be looked at (checkout failed): every finding keeps its state. */
   fatal?: StageFailure;
@@ -138,7 +140,7 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     targets: evidence,
   };
   // A shard's results go to the central store through `sieve merge`; they are also recorded here.
-  if (request.shard) writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(bundle));
+  if (request.shard) writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(shareableBundle(bundle)));
   return recordRun(bundle, { ...request, runDir });
 }
 
@@ -179,24 +181,23 @@ export async function recordRun(bundle: ScanBundle, request: RecordRequest): Pro
       logger,
       send: request.offline !== true,
     });
+    const threshold = request.failOn;
     const summary: RunSummary = {
       runId,
       startedAt: bundle.startedAt,
       finishedAt,
       osv,
       tools: toolVersions,
+      // Both facts, whatever the exit code says (cli/exit-codes.ts decides that from them).
+      failedTargets: outcomes.filter((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial').length,
+      failOn: threshold === undefined ? undefined : { threshold, crossed: newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold)) },
       targets: outcomes.map((outcome) => outcome.summary),
       policy: request.policy ? request.policy.report() : undefined,
       notifications: notifications.length ? notifications : undefined,
     };
     writeRunOutputs(request.runDir, summary, newFindings);
-    const failed = outcomes.some((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial');
-    const threshold = request.failOn;
-    const gate = threshold !== undefined && newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold));
-    // A new finding over the threshold is certain even when another target failed, so it wins.
-    const exitCode = gate ? 1 : failed ? 3 : 0;
-    logger.info('scan finished', { runId, newFindings: newFindings.length, exitCode, runDir: request.runDir });
-    return { runId, runDir: request.runDir, summary, newFindings, exitCode };
+    logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, runDir: request.runDir });
+    return { runId, runDir: request.runDir, summary, newFindings };
   } finally {
     store.close();
   }
@@ -231,6 +232,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     return finish();
   }
   evidence.commit = checkout.commit || undefined;
+  evidence.ref = checkout.ref;
 
   try {
     // inventory
@@ -295,7 +297,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
       startedAt: evidence.startedAt,
       commit,
       repo: target.kind === 'repo' ? target.repo : undefined,
-      ref: target.ref,
+      ref: evidence.ref ?? target.ref,
       subject: evidence.subject,
       findings: evidence.findings,
       failures,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withHomeLock } from '../../src/cli/home-lock.js';
-import { UsageError } from '../../src/model/errors.js';
+import { ExitCode, HomeBusyError } from '../../src/model/errors.js';
 import { tempDir } from '../helpers/git.js';
 
 describe('withHomeLock', () => {
@@ -10,7 +10,10 @@ describe('withHomeLock', () => {
     const home = tempDir();
     const inner = withHomeLock(home, async () => {
       expect(existsSync(join(home, 'scan.lock'))).toBe(true);
-      await expect(withHomeLock(home, async () => 'second')).rejects.toThrow(UsageError);
+      // Its own exit code (4), not "usage" (2): the command line was fine, the home was busy.
+      const second = withHomeLock(home, async () => 'second');
+      await expect(second).rejects.toThrow(HomeBusyError);
+      await expect(second).rejects.toMatchObject({ exitCode: ExitCode.busy });
       return 'first';
     });
     await expect(inner).resolves.toBe('first');

@@ -106,18 +106,41 @@ describe('importOsv and loadOsvIndex on small inputs', () => {
     expect(index.problems[0]).toContain('npm.jsonl: damaged OSV index');
   });
 
-  it('a second import replaces the ecosystem it contains and keeps the others', async () => {
+  it('a second import adds to the ecosystem it contains; with replace it replaces it; the others are kept either way', async () => {
     const home = tempDir();
     const osvDir = path.join(home, 'osv');
     await importOsv(osvDir, [path.join(fixturesDir, 'records')]);
+    const before = osvStatus(osvDir).find((row) => row.ecosystem === 'npm')?.records ?? 0;
     const one = path.join(home, 'one.json');
     writeFileSync(one, record('ONLY-1', 'only'));
-    await importOsv(osvDir, [one]);
+    const added = await importOsv(osvDir, [one]);
+    expect(added.npm).toMatchObject({ records: 1, added: 1, updated: 0, total: before + 1 });
+    expect(osvStatus(osvDir).find((row) => row.ecosystem === 'npm')?.records).toBe(before + 1);
+    expect(loadOsvIndex(osvDir, ['npm']).records('npm', 'fixed-pkg').map((r) => r.id)).toEqual(['TEST-FIXED']);
+
+    await importOsv(osvDir, [one], { replace: true });
     expect(osvStatus(osvDir).map((row) => [row.ecosystem, row.records])).toEqual([
       ['Bogus', 1],
       ['PyPI', 1],
       ['npm', 1],
     ]);
+  });
+
+  it('an imported record updates the stored one of its id unless that one is newer; a damaged index is not overwritten', async () => {
+    const home = tempDir();
+    const osvDir = path.join(home, 'osv');
+    await importOsv(osvDir, [path.join(fixturesDir, 'records')]);
+    const older = path.join(home, 'older.json');
+    writeFileSync(older, record('TEST-FIXED', 'fixed-pkg', { modified: '2000-01-01T00:00:00Z', summary: 'old text' }));
+    const kept = await importOsv(osvDir, [older]);
+    expect(kept.npm).toMatchObject({ added: 0, updated: 0 });
+    expect(loadOsvIndex(osvDir, ['npm']).records('npm', 'fixed-pkg')[0]?.summary).not.toBe('old text');
+
+    writeFileSync(path.join(osvDir, 'npm.jsonl'), '{"ecosystem":"npm"');
+    const refused = await importOsv(osvDir, [older]);
+    expect(refused.npm?.records).toBe(0);
+    expect(refused.npm?.errors.join('\n')).toContain('--replace');
+    expect(readFileSync(path.join(osvDir, 'npm.jsonl'), 'utf8')).toBe('{"ecosystem":"npm"');
   });
 
   it('loading the same index again reuses its parsed records until the file changes', async () => {

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ecosystemOfPurlType } from '../../model/purl.js';
-import { inventoryPurlTypes } from '../../store/runs.js';
-import { Store } from '../../store/store.js';
-import { loadConfig } from '../../config/load.js';
-import { importOsv, osvStatus } from '../../osv/db.js';
-import { updateOsv } from '../../osv/update.js';
-import { UsageError } from '../../model/errors.js';
+import { ExitCode, UsageError } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
 
 /** The ecosystems the targets use (from the store's latest inventories) and those already imported. */
-function ecosystemsInUse(home: string, osvDir: string): string[] {
+async function ecosystemsInUse(home: string, osvDir: string): Promise<string[]> {
+  const [{ ecosystemOfPurlType }, { inventoryPurlTypes }, { Store }, { osvStatus }] = await Promise.all([
+    import('../../model/purl.js'),
+    import('../../store/runs.js'),
+    import('../../store/store.js'),
+    import('../../osv/db.js'),
+  ]);
   const found = new Set(osvStatus(osvDir).map((row) => row.ecosystem));
   const storeFile = join(home, 'sieve.db');
   if (existsSync(storeFile)) {
@@ -34,19 +34,22 @@ export const registerDb: RegisterCommand = (program, wrap) => {
   const db = program.command('db').description('the offline OSV database');
 
   db.command('import')
-    .description("import OSV records: osv.dev's <Ecosystem>/all.zip layout, a ZIP, or a folder of JSON records")
+    .description("add or update OSV records: osv.dev's <Ecosystem>/all.zip layout, a ZIP, or a folder of JSON records")
     .argument('<sources...>', 'folders or ZIP files')
+    .option('--replace', "replace each ecosystem's data with what the sources hold for it (default: add to it and update records by id)")
     .action(
-      wrap(async (context, sources: string[]) => {
-        const report = await importOsv(join(context.home, 'osv'), sources.map(context.path));
+      wrap(async (context, sources: string[], options: { replace?: boolean }) => {
+        const { importOsv } = await import('../../osv/db.js');
+        const report = await importOsv(join(context.home, 'osv'), sources.map(context.path), { replace: options.replace === true });
         let failed = false;
         for (const [ecosystem, result] of Object.entries(report).sort(([a], [b]) => a.localeCompare(b))) {
-          context.io.stdout.write(`${ecosystem}\t${result.records} records\t${result.skipped} skipped\n`);
+          const change = result.added !== undefined ? `\t${result.added} added\t${result.updated ?? 0} updated` : '';
+          context.io.stdout.write(`${ecosystem}\t${result.records} records${change}\t${result.skipped} skipped\n`);
           for (const error of result.errors.slice(0, 20)) context.logger.warn(error, { ecosystem });
           if (result.records === 0) failed = true;
         }
         if (Object.keys(report).length === 0) throw new UsageError(`no OSV records found in ${sources.join(', ')}`);
-        return failed ? 3 : 0;
+        return failed ? ExitCode.incomplete : ExitCode.ok;
       }),
     );
 
@@ -54,20 +57,21 @@ export const registerDb: RegisterCommand = (program, wrap) => {
     .description('per-ecosystem record counts and how fresh the data is')
     .action(
       wrap(async (context) => {
+        const { osvStatus } = await import('../../osv/db.js');
         const rows = osvStatus(join(context.home, 'osv'));
         if (context.json) {
           context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-          return 0;
+          return ExitCode.ok;
         }
         if (rows.length === 0) {
           context.io.stdout.write('no OSV data imported: run "sieve db update" or "sieve db import DIR|ZIP"\n');
-          return 0;
+          return ExitCode.ok;
         }
         context.io.stdout.write('ecosystem\trecords\tlast modified\timported at\tsource\n');
         for (const row of rows) {
           context.io.stdout.write(`${row.ecosystem}\t${row.records}\t${row.lastModified ?? '-'}\t${row.importedAt ?? '-'}\t${row.source ?? '-'}\n`);
         }
-        return 0;
+        return ExitCode.ok;
       }),
     );
 
@@ -78,10 +82,11 @@ export const registerDb: RegisterCommand = (program, wrap) => {
     .option('--db-url <url>', 'base URL of the <Ecosystem>/all.zip files')
     .action(
       wrap(async (context, options: { ecosystems?: string[]; targets: string; dbUrl?: string }) => {
+        const [{ loadConfig }, { updateOsv }] = await Promise.all([import('../../config/load.js'), import('../../osv/update.js')]);
         const osvDir = join(context.home, 'osv');
         const loaded = loadConfig(context.path(options.targets));
         const baseUrl = options.dbUrl ?? loaded.config?.osv.dbUrl ?? DEFAULT_OSV_DB_URL;
-        const ecosystems = options.ecosystems ?? ecosystemsInUse(context.home, osvDir);
+        const ecosystems = options.ecosystems ?? (await ecosystemsInUse(context.home, osvDir));
         if (ecosystems.length === 0) {
           throw new UsageError('--ecosystems: name the ecosystems to download (no scan has recorded any yet, and none are imported)');
         }
@@ -91,7 +96,7 @@ export const registerDb: RegisterCommand = (program, wrap) => {
           context.io.stdout.write(`${result.ecosystem}\t${result.status}${result.records !== undefined ? `\t${result.records} records` : ''}${result.error ? `\t${result.error}` : ''}\n`);
           if (result.status === 'failed') failed = true;
         }
-        return failed ? 3 : 0;
+        return failed ? ExitCode.incomplete : ExitCode.ok;
       }),
     );
 };

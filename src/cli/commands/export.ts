@@ -1,9 +1,7 @@
 import { Option } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../model/errors.js';
+import { ExitCode, UsageError } from '../../model/errors.js';
 import { buildDiff, diffFormats, parseSince, type DiffFormat } from '../../report/export.js';
-import { Store } from '../../store/store.js';
 import type { RegisterCommand } from './types.js';
 
 function parseTime(value: string, option: string, now: Date): Date {
@@ -28,14 +26,15 @@ export const registerExport: RegisterCommand = (program, wrap) => {
         const since = parseTime(options.since, '--since', now);
         const until = options.until ? parseTime(options.until, '--until', now) : now;
         if (since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`);
+        const [{ Store }, { writeOutputFile }] = await Promise.all([import('../../store/store.js'), import('../output.js')]);
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const window = { since: since.toISOString(), until: until.toISOString() };
           const model = buildDiff(store.events(window.since, window.until), store.judged({ state: 'open' }, window.until), window);
           const text = diffFormats[options.format](model);
-          if (options.output) writeFileSync(context.path(options.output), text);
+          if (options.output) writeOutputFile(context.path(options.output), text);
           else context.io.stdout.write(text);
-          return 0;
+          return ExitCode.ok;
         } finally {
           store.close();
         }

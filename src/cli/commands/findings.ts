@@ -1,8 +1,8 @@
 import { Option } from 'commander';
 import { join } from 'node:path';
+import { ExitCode } from '../../model/errors.js';
 import { triageInForce } from '../../model/judgement.js';
 import type { StoredFinding } from '../../model/records.js';
-import { Store } from '../../store/store.js';
 import type { RegisterCommand } from './types.js';
 
 type StateFilter = 'open' | 'new' | 'fixed' | 'suppressed';
@@ -44,6 +44,7 @@ export const registerFindings: RegisterCommand = (program, wrap) => {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(
       wrap(async (context, options: { target?: string; state?: StateFilter; format: 'table' | 'json' }) => {
+        const { Store } = await import('../../store/store.js');
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const at = context.now().toISOString();
@@ -53,7 +54,7 @@ export const registerFindings: RegisterCommand = (program, wrap) => {
             context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\ttriage\n');
             for (const finding of findings) context.io.stdout.write(`${row(finding, at)}\n`);
           }
-          return 0;
+          return ExitCode.ok;
         } finally {
           store.close();
         }

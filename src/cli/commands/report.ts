@@ -1,8 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ExitCode } from '../../model/errors.js';
 import type { TargetScanRecord } from '../../model/records.js';
-import { renderSite, targetSlugs, type SiteModel } from '../../report/site/index.js';
-import { Store } from '../../store/store.js';
+import type { SiteModel } from '../../report/site/index.js';
 import type { RegisterCommand } from './types.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -25,10 +25,16 @@ export const registerReport: RegisterCommand = (program, wrap) => {
   program
     .command('report')
     .description('write the static HTML dashboard')
-    .option('-o, --output <dir>', 'where to write it (default <home>/site)')
+    .option('-o, --output <dir>', 'where to write it (default <home>/site): a new or empty folder, or one Sieve wrote before')
     .action(
       wrap(async (context, options: { output?: string }) => {
+        const [{ renderSite, targetSlugs }, { Store }, { replaceSiteFolder }] = await Promise.all([
+          import('../../report/site/index.js'),
+          import('../../store/store.js'),
+          import('../output.js'),
+        ]);
         const out = options.output ? context.path(options.output) : join(context.home, 'site');
+        if (!options.output) mkdirSync(context.home, { recursive: true });
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const now = context.now();
@@ -37,8 +43,7 @@ export const registerReport: RegisterCommand = (program, wrap) => {
           const slugs = targetSlugs(names);
           const weekAgo = new Date(now.getTime() - WEEK_MS).toISOString();
           const recent = store.events(weekAgo, new Date(now.getTime() + 1).toISOString());
-          rmSync(out, { recursive: true, force: true });
-          mkdirSync(out, { recursive: true });
+          const copies: Array<[string, string]> = [];
           const model: SiteModel = {
             generatedAt: now.toISOString(),
             trend: openTrend(scans),
@@ -51,8 +56,7 @@ export const registerReport: RegisterCommand = (program, wrap) => {
               let sbomFile: string | undefined;
               if (sbom && existsSync(sbom)) {
                 sbomFile = `sbom/${slugs.get(name)}.cdx.json`;
-                mkdirSync(join(out, 'sbom'), { recursive: true });
-                copyFileSync(sbom, join(out, sbomFile));
+                copies.push([sbom, sbomFile]);
               }
               return {
                 name,
@@ -65,13 +69,22 @@ export const registerReport: RegisterCommand = (program, wrap) => {
               };
             }),
           };
-          for (const [path, content] of renderSite(model)) {
-            const file = join(out, path);
-            mkdirSync(dirname(file), { recursive: true });
-            writeFileSync(file, content);
-          }
+          const pages = renderSite(model);
+          // Written beside `out` and swapped in: a folder Sieve did not write is never replaced.
+          const marker = `${JSON.stringify({ generator: 'sieve', version: context.version, generatedAt: model.generatedAt })}\n`;
+          replaceSiteFolder(out, context.io.cwd, marker, (dir) => {
+            for (const [from, to] of copies) {
+              mkdirSync(dirname(join(dir, to)), { recursive: true });
+              copyFileSync(from, join(dir, to));
+            }
+            for (const [path, content] of pages) {
+              const file = join(dir, path);
+              mkdirSync(dirname(file), { recursive: true });
+              writeFileSync(file, content);
+            }
+          });
           context.io.stdout.write(`${join(out, 'index.html')}\n`);
-          return 0;
+          return ExitCode.ok;
         } finally {
           store.close();
         }

@@ -1,10 +1,6 @@
 import { Option } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { checkoutDirectory } from '../../checkout/clone.js';
-import { inventoryDirectory } from '../../inventory/walk.js';
-import { buildBom } from '../../sbom/build.js';
-import { serializeBom } from '../../sbom/serialize.js';
+import { ExitCode } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
 
 export const registerSbom: RegisterCommand = (program, wrap) => {
@@ -16,16 +12,23 @@ export const registerSbom: RegisterCommand = (program, wrap) => {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(
       wrap(async (context, path: string, options: { format: 'json' | 'xml'; output?: string }) => {
+        const [{ checkoutDirectory }, { inventoryDirectory }, { buildBom }, { serializeBom }, { writeOutputFile }] = await Promise.all([
+          import('../../checkout/clone.js'),
+          import('../../inventory/walk.js'),
+          import('../../sbom/build.js'),
+          import('../../sbom/serialize.js'),
+          import('../output.js'),
+        ]);
         const dir = checkoutDirectory(context.path(path)).dir;
         const inventory = inventoryDirectory(dir);
         for (const error of inventory.errors) context.logger.error(`${error.path}: ${error.message}`, { extractor: error.extractor });
         for (const warning of inventory.warnings) context.logger.warn(warning);
         const bom = buildBom({ target: { name: basename(dir), repo: dir }, packages: inventory.packages, timestamp: context.now(), toolVersion: context.version });
         const text = serializeBom(bom, options.format);
-        if (options.output) writeFileSync(context.path(options.output), text);
+        if (options.output) writeOutputFile(context.path(options.output), text);
         else context.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
         context.logger.info('sbom written', { packages: inventory.packages.length, files: inventory.files.length });
-        return inventory.errors.length ? 3 : 0;
+        return inventory.errors.length ? ExitCode.incomplete : ExitCode.ok;
       }),
     );
 };

@@ -1,13 +1,7 @@
 import { Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadConfig } from '../../config/load.js';
+import { dirname, join } from 'node:path';
 import { ConfigError, UsageError } from '../../model/errors.js';
 import { SEVERITIES, type Severity } from '../../model/types.js';
-import { runScan } from '../../pipeline/scan.js';
-import { withHomeLock } from '../home-lock.js';
-import { loadPolicy } from '../policy.js';
-import { vulnerabilitySource } from '../vulnerability-source.js';
 import type { RegisterCommand } from './types.js';
 
 interface ScanOptions {
@@ -40,13 +34,21 @@ export const registerScan: RegisterCommand = (program, wrap) => {
     .option('--osv-db <dir>', 'offline OSV data: an imported index, or osv.dev\'s <Ecosystem>/all.zip layout (default <home>/osv)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new finding is at least this severe').choices([...SEVERITIES]))
     .option('--offline', 'never use the network: cached git mirrors as they are, the offline OSV index only')
-    .option('--rules <dir>', 'policy rules folder', 'rules')
+    .option('--rules <dir>', 'policy rules folder (default: rules/ beside the targets file, when there is one)')
     .action(
       wrap(async (context, options: ScanOptions) => {
         const concurrency = Number(options.concurrency);
         if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: expected a whole number >= 1, got "${options.concurrency}"`);
         const shard = options.shard ? parseShard(options.shard) : undefined;
         const file = context.path(options.targets);
+        const [{ loadConfig }, { runScan }, { withHomeLock }, { loadPolicy, rulesFolder }, { vulnerabilitySource }, { runExitCode }] = await Promise.all([
+          import('../../config/load.js'),
+          import('../../pipeline/scan.js'),
+          import('../home-lock.js'),
+          import('../policy.js'),
+          import('../vulnerability-source.js'),
+          import('../exit-codes.js'),
+        ]);
         const loaded = loadConfig(file);
         for (const warning of loaded.warnings) context.logger.warn(warning, { file });
         if (!loaded.config) throw new ConfigError(file, loaded.errors);
@@ -55,8 +57,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           const unknown = options.only.filter((name) => !config.targets.some((target) => target.name === name || target.key === name));
           if (unknown.length) throw new UsageError(`--only: no target named ${unknown.map((name) => `"${name}"`).join(', ')} in ${file}`);
         }
-        const rulesDir = context.path(options.rules ?? 'rules');
-        const policy = loadPolicy({ rulesDir: existsSync(rulesDir) ? rulesDir : undefined, configFile: config.file, targets: config.targets }, context);
+        const policy = loadPolicy({ rulesDir: rulesFolder(options.rules, dirname(file), context), configFile: config.file, targets: config.targets }, context);
         const vulnerabilities = await vulnerabilitySource(context, config, {
           osvDb: options.osvDb ? context.path(options.osvDb) : join(context.home, 'osv'),
           offline: options.offline === true,
@@ -93,7 +94,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           }
           context.io.stdout.write(`${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
         }
-        return result.exitCode;
+        return runExitCode(result.summary);
       }),
     );
 };

@@ -1,11 +1,7 @@
 import { Option } from 'commander';
 import { join } from 'node:path';
-import { UsageError } from '../../model/errors.js';
+import { ExitCode, UsageError } from '../../model/errors.js';
 import type { TriageStatus } from '../../model/types.js';
-import { untilProblem } from '../../policy/dates.js';
-import { splitPurl } from '../../policy/rules.js';
-import { JUSTIFICATIONS } from '../../policy/vex.js';
-import { Store } from '../../store/store.js';
 import type { RegisterCommand } from './types.js';
 
 const STATUSES: TriageStatus[] = ['false-positive', 'accepted-risk', 'wont-fix', 'open'];
@@ -24,18 +20,6 @@ interface TriageOptions {
   history?: boolean;
 }
 
-/** `pkg:npm/%40scope/name@1.0.0` → ecosystem-style name `@scope/name` and version, for npm-like purls. */
-function packageFromPurl(purl: string, ecosystemHint?: string): { ecosystem: string; name: string; version?: string } {
-  const split = splitPurl(purl);
-  if (!split) throw new UsageError(`--package: "${purl}" is not a package URL (expected e.g. pkg:npm/lodash)`);
-  const [, type, ...rest] = split.base.split(/[:/]/);
-  const ecosystems: Record<string, string> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', cargo: 'crates.io', gem: 'RubyGems', composer: 'Packagist', maven: 'Maven', nuget: 'NuGet', pub: 'Pub', hex: 'Hex', github: 'GitHub Actions' };
-  const ecosystem = ecosystemHint ?? ecosystems[type ?? ''];
-  if (!ecosystem) throw new UsageError(`--package: no ecosystem is known for purl type "${type}"`);
-  const name = ecosystem === 'Maven' ? rest.join(':') : rest.join('/');
-  return { ecosystem, name, version: split.version };
-}
-
 export const registerTriage: RegisterCommand = (program, wrap) => {
   program
     .command('triage')
@@ -45,7 +29,7 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
     .option('--reason <text>', 'why (required)')
     .option('--until <date>', 'the decision holds through this date (YYYY-MM-DD) or time; the finding alerts again once after it')
     .option('--by <name>', 'who decided (default: env SIEVE_USER, then USER)')
-    .addOption(new Option('--justification <j>', 'VEX justification for the decision').choices([...JUSTIFICATIONS]))
+    .option('--justification <j>', 'VEX justification for the decision (CycloneDX: code_not_present, code_not_reachable, requires_configuration, …)')
     .option('--fleet', "key the decision on the finding's vulnerability (any alias) and package, across every target")
     .option('--vulnerability <ids...>', 'with --fleet and no finding id: the vulnerability id(s)')
     .option('--package <purl>', 'with --fleet and no finding id: the package URL (a version narrows it to that version)')
@@ -54,6 +38,16 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
     .option('--history', 'print the decisions recorded for the finding instead of deciding')
     .action(
       wrap(async (context, findingId: string | undefined, options: TriageOptions) => {
+        const [{ untilProblem }, { JUSTIFICATIONS }, { Store }, { packageFromPurl }] = await Promise.all([
+          import('../../policy/dates.js'),
+          import('../../policy/vex.js'),
+          import('../../store/store.js'),
+          import('../package-url.js'),
+        ]);
+        // Checked here, not by commander: the list comes from the CycloneDX library, loaded only now.
+        if (options.justification !== undefined && !JUSTIFICATIONS.includes(options.justification)) {
+          throw new UsageError(`--justification: expected one of ${JUSTIFICATIONS.join(', ')}, got "${options.justification}"`);
+        }
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           if (options.history) {
@@ -64,7 +58,7 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
               context.io.stdout.write('at\tby\tstatus\tuntil\treason\n');
               for (const entry of history) context.io.stdout.write(`${entry.at}\t${entry.by}\t${entry.status}\t${entry.until ?? '-'}\t${entry.reason}\n`);
             }
-            return 0;
+            return ExitCode.ok;
           }
           if (!options.status) throw new UsageError('--status is required (false-positive, accepted-risk, wont-fix or open)');
           if (!options.reason?.trim()) throw new UsageError('--reason is required: say why');
@@ -89,7 +83,7 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
             if (options.target || options.path || options.package || options.vulnerability) throw new UsageError('--target, --path, --package and --vulnerability go with --fleet');
             store.triage(finding.id, decision, 'cli');
             context.io.stdout.write(`${finding.id}\t${decision.status}\t${decision.until ?? '-'}\t${by}\n`);
-            return 0;
+            return ExitCode.ok;
           }
 
           let vulnerabilityIds: string[];
@@ -116,7 +110,7 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
             'cli',
           );
           context.io.stdout.write(`${id}\t${decision.status}\t${decision.until ?? '-'}\t${by}\n`);
-          return 0;
+          return ExitCode.ok;
         } finally {
           store.close();
         }
@@ -124,4 +118,3 @@ export const registerTriage: RegisterCommand = (program, wrap) => {
     );
 };
 
-export { packageFromPurl };

@@ -1,11 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../model/errors.js';
-import { Store } from '../../store/store.js';
-import { parseGithubRepo, uploadSarif } from '../../upload/github.js';
+import { ExitCode, UsageError } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
 
 const DEFAULT_API_URL = 'https://api.github.com';
+
+/**
+ * The full ref code scanning files the results under: the ref the scan recorded (the branch it
+ * resolved, `refs/heads/master` for a target without `ref`). Never a guess: a scan of a commit
+ * hash names no branch, and then `--ref` must.
+ */
+export function uploadRef(recorded: string | undefined, target: string): string {
+  if (recorded && recorded.startsWith('refs/')) return recorded;
+  // Scans recorded before Sieve stored full refs kept the target's `ref` as written.
+  if (recorded && !/^[0-9a-f]{7,64}$/i.test(recorded)) return `refs/heads/${recorded}`;
+  throw new UsageError(`--ref: the latest scan of "${target}" names no branch (it was of a commit); pass --ref refs/heads/NAME`);
+}
 
 export const registerUpload: RegisterCommand = (program, wrap) => {
   program
@@ -14,9 +24,10 @@ export const registerUpload: RegisterCommand = (program, wrap) => {
     .requiredOption('--target <name>', 'the target')
     .option('--api-url <url>', 'GitHub API base URL (GitHub Enterprise Server: https://HOST/api/v3)', DEFAULT_API_URL)
     .option('--repo <owner/name>', 'the GitHub repository (default: from the target\'s repo URL)')
-    .option('--ref <ref>', 'the Git ref the scan was of (default: the target\'s ref, else refs/heads/main)')
+    .option('--ref <ref>', 'the Git ref the scan was of (default: the branch the scan resolved, e.g. refs/heads/master)')
     .action(
       wrap(async (context, options: { target: string; apiUrl: string; repo?: string; ref?: string }) => {
+        const [{ Store }, { parseGithubRepo, uploadSarif }] = await Promise.all([import('../../store/store.js'), import('../../upload/github.js')]);
         const store = Store.open(join(context.home, 'sieve.db'));
         let scan;
         try {
@@ -33,7 +44,7 @@ export const registerUpload: RegisterCommand = (program, wrap) => {
         const named = options.repo?.split('/');
         const repo = named && named.length === 2 ? { owner: named[0] as string, repo: named[1] as string } : scan.repo ? parseGithubRepo(scan.repo) : undefined;
         if (!repo) throw new UsageError(`--repo: cannot tell the GitHub repository of "${options.target}" from "${scan.repo ?? ''}"; pass --repo owner/name`);
-        const ref = options.ref ?? (scan.ref && !/^[0-9a-f]{40}$/.test(scan.ref) ? scan.ref : 'refs/heads/main');
+        const ref = options.ref ?? uploadRef(scan.ref, options.target);
         const result = await uploadSarif({
           apiUrl: options.apiUrl,
           token: context.io.env.GITHUB_TOKEN ?? '',
@@ -46,7 +57,7 @@ export const registerUpload: RegisterCommand = (program, wrap) => {
         });
         context.io.stdout.write(`${result.id}\t${result.status}\n`);
         for (const error of result.errors ?? []) context.logger.error(error, { target: options.target });
-        return result.status === 'failed' ? 3 : 0;
+        return result.status === 'failed' ? ExitCode.incomplete : ExitCode.ok;
       }),
     );
 };

@@ -1,10 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParseError } from '../../model/errors.js';
+import { ExitCode, ParseError } from '../../model/errors.js';
 import { triageInForce } from '../../model/judgement.js';
-import { buildVex, parseVex } from '../../policy/vex.js';
-import { Store } from '../../store/store.js';
-import { packageFromPurl } from './triage.js';
 import type { RegisterCommand } from './types.js';
 
 export const registerVex: RegisterCommand = (program, wrap) => {
@@ -17,6 +14,7 @@ export const registerVex: RegisterCommand = (program, wrap) => {
     .option('--target <name>', 'only this target')
     .action(
       wrap(async (context, options: { output?: string; target?: string }) => {
+        const [{ buildVex }, { Store }, { writeOutputFile }] = await Promise.all([import('../../policy/vex.js'), import('../../store/store.js'), import('../output.js')]);
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const at = context.now().toISOString();
@@ -25,10 +23,10 @@ export const registerVex: RegisterCommand = (program, wrap) => {
             .judged({ target: options.target, state: 'open' }, at)
             .flatMap((finding) => (finding.kind === 'dependency' && triageInForce(finding.triage, at) ? [{ finding, triage: finding.triage }] : []));
           const text = buildVex(entries, { timestamp: context.now(), toolVersion: context.version });
-          if (options.output) writeFileSync(context.path(options.output), text);
+          if (options.output) writeOutputFile(context.path(options.output), text);
           else context.io.stdout.write(text);
           context.logger.info('vex written', { decisions: entries.length });
-          return 0;
+          return ExitCode.ok;
         } finally {
           store.close();
         }
@@ -50,6 +48,7 @@ export const registerVex: RegisterCommand = (program, wrap) => {
         } catch (error) {
           throw new ParseError(path, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
         }
+        const [{ parseVex }, { Store }, { packageFromPurl }] = await Promise.all([import('../../policy/vex.js'), import('../../store/store.js'), import('../package-url.js')]);
         const statements = parseVex(text, path);
         const by = options.by ?? context.io.env.SIEVE_USER ?? context.io.env.USER ?? 'unknown';
         const at = context.now().toISOString();
@@ -86,7 +85,7 @@ export const registerVex: RegisterCommand = (program, wrap) => {
           store.close();
         }
         context.logger.info('vex imported', { statements: statements.length, recorded });
-        return 0;
+        return ExitCode.ok;
       }),
     );
 };
