@@ -51,8 +51,6 @@ export function replaceSiteFolder(out: string, cwd: string, marker: string, fill
   if (stat) {
     if (stat.isSymbolicLink()) throw new OutputError(out, 'is a symbolic link; name the folder itself');
     if (!stat.isDirectory()) throw new OutputError(out, 'is a file, not a folder; Sieve will not replace it');
-    const inside = relative(out, cwd);
-    if (!inside.startsWith('..') && !inside.startsWith('/')) throw new OutputError(out, 'holds the current folder; Sieve will not replace it');
     let entries: string[];
     try {
       entries = readdirSync(out);
@@ -62,6 +60,8 @@ export function replaceSiteFolder(out: string, cwd: string, marker: string, fill
     if (entries.length > 0 && !entries.includes(SITE_MARKER)) {
       throw new OutputError(out, `holds files Sieve did not write (no ${SITE_MARKER}); choose a new or empty folder`);
     }
+    const inside = relative(out, cwd);
+    if (!inside.startsWith('..') && !inside.startsWith('/')) throw new OutputError(out, 'holds the current folder; Sieve will not replace it');
   }
   requireParentFolder(out);
   let fresh: string;

@@ -42,9 +42,11 @@ describe('outputs that never destroy', () => {
 
     // Even an empty current folder (or one that holds it) is not swapped away under the user.
     const here = join(root, 'here');
-    mkdirSync(join(here, 'deeper'), { recursive: true });
+    mkdirSync(here);
     expect(() => replaceSiteFolder(here, here, 'm', page('x'))).toThrow(/holds the current folder/);
+    replaceSiteFolder(here, root, 'm', (dir) => mkdirSync(join(dir, 'deeper')));
     expect(() => replaceSiteFolder(here, join(here, 'deeper'), 'm', page('x'))).toThrow(/holds the current folder/);
+    expect(readdirSync(here).sort()).toEqual([SITE_MARKER, 'deeper']);
     expect(() => replaceSiteFolder(join(root, 'no', 'such'), root, 'm', page('x'))).toThrow(/does not exist/);
     expect(readdirSync(root).sort()).toEqual(['empty', 'file.txt', 'here', 'mine']);
   });
