@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedDir, sieve, sieveAsync } from '../helpers/cli.js';
-import { TestRepo, tempDir } from '../helpers/git.js';
+import { TestRepo, git, tempDir } from '../helpers/git.js';
 import { requireTool } from '../helpers/tools.js';
 
 function packageLock(packages: Array<[string, string]>): string {
@@ -189,6 +189,36 @@ describe('what users see: notifications, weekly diff, upload and the dashboard',
     const noToken = await sieveAsync(['upload', '--target', 'app', '--api-url', services.base, '--repo', 'org/app', '--home', home], { cwd: root, env: { GITHUB_TOKEN: '' } });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('GITHUB_TOKEN');
+  });
+
+  it('a target without ref is scanned at its default branch (master), and summary.json, the store and the upload name it', async () => {
+    const legacy = new TestRepo(root, 'legacy');
+    legacy.write({ 'package-lock.json': packageLock([['semver', '4.3.0']]) });
+    legacy.commit('on main');
+    // The remote's default branch is master, one commit ahead of a stale main.
+    git(legacy.bare, 'symbolic-ref', 'HEAD', 'refs/heads/master');
+    legacy.write({ 'package-lock.json': packageLock([['moment', '2.11.0']]) });
+    git(legacy.work, 'add', '-A');
+    git(legacy.work, 'commit', '--quiet', '-m', 'on master');
+    git(legacy.work, 'push', '--quiet', 'origin', 'HEAD:refs/heads/master');
+    const master = git(legacy.work, 'rev-parse', 'HEAD');
+    const legacyHome = join(root, 'legacy-home');
+    const legacyConfig = join(root, 'legacy-targets.json');
+    writeFileSync(legacyConfig, JSON.stringify({ targets: [{ name: 'legacy', repo: legacy.url }] }));
+
+    const scanned = await sieveAsync(['scan', '--targets', legacyConfig, '--home', legacyHome, '--osv-db', join(sharedDir, 'osv-db')], { cwd: root });
+    expect(scanned.code, scanned.stderr).toBe(0);
+    const runDir = /results in (\S+)/.exec(scanned.stdout)?.[1] as string;
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { targets: Array<{ ref: string | null; commit: string }> };
+    expect(summary.targets[0]).toMatchObject({ ref: 'refs/heads/master', commit: master });
+    const stored = JSON.parse(sieve(['findings', '--format', 'json', '--home', legacyHome], { cwd: root }).stdout) as Array<{ package?: { name: string } }>;
+    expect(stored.map((finding) => finding.package?.name)).toContain('moment');
+
+    const before = services.requests.length;
+    const uploaded = await sieveAsync(['upload', '--target', 'legacy', '--api-url', services.base, '--repo', 'org/app', '--home', legacyHome], { cwd: root, env: { GITHUB_TOKEN: 'test-token' } });
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    const posted = services.requests.slice(before).find((request) => request.url === '/repos/org/app/code-scanning/sarifs');
+    expect(JSON.parse(posted?.body ?? '{}')).toMatchObject({ ref: 'refs/heads/master', commit_sha: master });
   });
 
   const chromiumPath = requireTool('chromium');
