@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +63,37 @@ describe('sharded scans merged into one store', () => {
     const dup = sieve(['merge', shardRuns[0]!.runDir, shardRuns[0]!.runDir, '--home', central], { cwd: root });
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('more than one bundle');
+  });
+
+  it('bundle.json carries no webhook URL; merge takes notification settings from the targets file and refuses a bundle that does not fit its schema', () => {
+    const root = tempDir('sieve-bundle-');
+    const dir = join(root, 'app');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package-lock.json'), lock('semver', '4.3.0'));
+    const config = join(root, 'scan-targets.json');
+    // Nothing listens on the discard port: deliveries fail and stay pending, on loopback only.
+    const hook = 'http://127.0.0.1:9/hooks/T000/B000/SECRET-TOKEN';
+    writeFileSync(config, JSON.stringify({ notify: { webhooks: [{ url: hook }] }, targets: [{ name: 'app', path: dir, notify: { webhooks: [{ url: `${hook}-2` }] } }] }));
+    const shard = sieve(['scan', '--targets', config, '--shard', '1/1', '--offline', '--osv-db', join(sharedDir, 'osv-db'), '--home', join(root, 'shard'), '--json'], { cwd: root });
+    expect(shard.code, shard.stderr).toBe(0);
+    const bundleFile = join(lastRunDir(shard.stderr), 'bundle.json');
+    const text = readFileSync(bundleFile, 'utf8');
+    expect(text).not.toContain('SECRET-TOKEN');
+    expect(text).not.toContain('notify');
+
+    const merged = sieve(['merge', bundleFile, '--targets', config, '--home', join(root, 'central'), '--json'], { cwd: root });
+    expect(merged.code, merged.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(lastRunDir(merged.stderr), 'summary.json'), 'utf8')) as { notifications?: Array<{ channel: string; pending: number }> };
+    // The target's webhook (which routes its alerts) came from the targets file, not the bundle.
+    const channel = `webhook:${createHash('sha256').update(`${hook}-2`).digest('hex').slice(0, 16)}`;
+    expect(summary.notifications?.map((entry) => entry.channel)).toEqual([channel]);
+
+    const tampered = join(root, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify({ ...JSON.parse(text), notify: { webhooks: [{ url: hook }] } }));
+    const refused = sieve(['merge', tampered, '--home', join(root, 'central')], { cwd: root });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`${tampered}: not a valid Sieve bundle`);
+    expect(refused.stderr).toContain('notification settings');
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
   });
 });
