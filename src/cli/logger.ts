@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import type cliProgressModule from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Logger } from '../model/logger.js';
 
 export interface CliIo {
@@ -38,7 +39,7 @@ function formatFields(fields?: Record<string, unknown>): string {
 export function humanLogger(io: CliIo, verbose = false): Logger {
   const color = io.stderr.isTTY === true && !io.env.NO_COLOR;
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressModule.SingleBar | undefined;
   const write = (prefix: string, message: string, fields?: Record<string, unknown>) => {
     const line = `${prefix}${message}${fields ? ` ${paint('2', formatFields(fields))}` : ''}\n`;
     if (bar) bar.stop();
@@ -58,6 +59,8 @@ export function humanLogger(io: CliIo, verbose = false): Logger {
     progress: (done, total, label) => {
       if (io.stderr.isTTY !== true) return;
       if (!bar) {
+        // Loaded on the first bar only: a command that never shows one never pays for it.
+        const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
         bar = new cliProgress.SingleBar(
           { stream: io.stderr as NodeJS.WritableStream, format: ' {bar} {value}/{total} targets  {label}', hideCursor: true, clearOnComplete: true },
           cliProgress.Presets.shades_classic,

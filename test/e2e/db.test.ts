@@ -105,7 +105,7 @@ describe('sieve db import adds; --replace replaces', () => {
     expect(status()).toEqual(['Go 4291', 'PyPI 2661', 'crates.io 1205', 'npm 464']);
 
     const second = scan('2026-11-03');
-    expect(second).toMatchObject({ new: 1, fixed: 0, open: first.open + 1 });
+    expect(second).toMatchObject({ new: 1, fixed: 0, open: (first.open ?? 0) + 1 });
 
     // Replacing an ecosystem is asked for by name.
     expect(sieve(['db', 'import', '--replace', extra, '--home', home]).code).toBe(0);

@@ -1,7 +1,16 @@
 import { Option } from 'commander';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ExitCode } from '../../model/errors.js';
+import { ExitCode, UsageError } from '../../model/errors.js';
 import type { RegisterCommand } from './types.js';
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export const registerSbom: RegisterCommand = (program, wrap) => {
   program
@@ -12,14 +21,15 @@ export const registerSbom: RegisterCommand = (program, wrap) => {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(
       wrap(async (context, path: string, options: { format: 'json' | 'xml'; output?: string }) => {
-        const [{ checkoutDirectory }, { inventoryDirectory }, { buildBom }, { serializeBom }, { writeOutputFile }] = await Promise.all([
-          import('../../checkout/clone.js'),
+        // A plain folder is read in place: no git, so checkout/ (and its process runner) is not loaded.
+        const dir = context.path(path);
+        if (!isFolder(dir)) throw new UsageError(`${dir}: not a folder`);
+        const [{ inventoryDirectory }, { buildBom }, { serializeBom }, { writeOutputFile }] = await Promise.all([
           import('../../inventory/walk.js'),
           import('../../sbom/build.js'),
           import('../../sbom/serialize.js'),
           import('../output.js'),
         ]);
-        const dir = checkoutDirectory(context.path(path)).dir;
         const inventory = inventoryDirectory(dir);
         for (const error of inventory.errors) context.logger.error(`${error.path}: ${error.message}`, { extractor: error.extractor });
         for (const warning of inventory.warnings) context.logger.warn(warning);
