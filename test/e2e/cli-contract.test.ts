@@ -148,6 +148,10 @@ describe('--rules that cannot silently vanish', () => {
     const missing = sieve(['scan', '--targets', config, '--osv-db', osvDb, '--home', join(root, 'h1'), '--rules', 'rulez'], { cwd: elsewhere });
     expectCleanError(missing, `--rules: ${join(elsewhere, 'rulez')} is not a folder`);
     expect(existsSync(join(root, 'h1', 'runs'))).toBe(false);
+    const sarif = join(root, 'ci.sarif');
+    writeFileSync(sarif, JSON.stringify({ version: '2.1.0', runs: [] }));
+    expectCleanError(sieve(['import-sarif', '--target', 'app', '--commit', 'abcdef1', '--targets', config, '--rules', 'rulez', '--home', join(root, 'h1'), sarif], { cwd: elsewhere }), 'is not a folder');
+    expect(existsSync(join(root, 'h1', 'runs'))).toBe(false);
 
     // Started from another folder (as cron does), the rules beside the targets file still apply.
     const scanned = sieve(['scan', '--targets', config, '--osv-db', osvDb, '--home', join(root, 'h2')], { cwd: elsewhere });
