@@ -7,13 +7,25 @@ import type { Ecosystem } from '../model/types.js';
  * ParseError at the entry's line, so one bad entry names its place in the file.
  */
 export function purlMaker(ecosystem: Ecosystem): (path: string, line: number, name: string, version: string) => string {
-  return (path, line, name, version) => {
-    try {
-      return purlFor(ecosystem, name, version);
-    } catch (error) {
-      throw new ParseError(path, `line ${line}: "${name}" "${version}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
-    }
-  };
+  return (path, line, name, version) => purlAt(ecosystem, path, line, name, version);
+}
+
+/**
+ * purlFor, with a refused name or version (a lone surrogate makes encodeURIComponent throw a
+ * URIError) reported as a ParseError naming the file and line. Long values are cut in the message.
+ */
+export function purlAt(ecosystem: Ecosystem, path: string, line: number, name: string, version: string, qualifiers?: Record<string, string>): string {
+  try {
+    return purlFor(ecosystem, name, version, qualifiers);
+  } catch (error) {
+    throw new ParseError(path, `line ${line}: "${clip(name)}" "${clip(version)}" is not a valid package name and version: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** A value for an error message: at most 200 characters, lone surrogates shown as U+FFFD. */
+export function clip(value: string): string {
+  const text = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** Offset → 1-based line, by binary search over the line starts. */

@@ -14,6 +14,11 @@ export interface Extractor {
    */
   readonly mixedEcosystems?: boolean;
   /**
+   * The format is one entry per line (requirements.txt, go.mod): its lines are bounded by
+   * INPUT_LIMITS.maxLineLength before parsing (parse-file.ts).
+   */
+  readonly lineOriented?: boolean;
+  /**
    * File names this extractor claims, matched against the base name (picomatch globs, e.g.
    * `requirements*.txt`), or against the repo-relative path when the pattern has a `/`
    * (e.g. `.github/workflows/*.yml`).

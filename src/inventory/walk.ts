@@ -3,6 +3,8 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { errorMessage, InputTooLargeError, ParseError } from '../model/errors.js';
 import type { Package } from '../model/types.js';
+import { INPUT_LIMITS } from './limits.js';
+import { parseLockfile } from './parse-file.js';
 import { extractors } from './registry.js';
 import type { Extractor } from './types.js';
 
@@ -45,7 +47,7 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn', 'bow
 const TEST_FIXTURE_DIRECTORIES = new Set(['fixtures', '__fixtures__', 'testdata', 'test-fixtures', 'test_data', 'examples', 'example']);
 
 /** Lockfiles are text; anything larger than this is not one we should parse in memory. */
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = INPUT_LIMITS.maxFileBytes;
 const DEFAULT_MAX_FILES = 200_000;
 
 interface Matcher {
@@ -173,14 +175,14 @@ function runExtractor(
   const folder = posix.dirname(relativePath);
   const readSibling = (path: string) => readConfined(root, posix.join(folder === '.' ? '' : folder, path), maxBytes);
   try {
-    const extracted = extractor.parse(content, relativePath, readSibling);
+    const extracted = parseLockfile(extractor, content, relativePath, readSibling);
     const packages = skipEcosystems.length ? extracted.packages.filter((pkg) => !skipEcosystems.includes(pkg.ecosystem)) : extracted.packages;
     // A loop, not push(...packages): a lockfile can hold more entries than a call takes arguments.
     for (const pkg of packages) result.packages.push(pkg);
     for (const warning of extracted.warnings ?? []) result.warnings.push(warning.startsWith(relativePath) ? warning : `${relativePath}: ${warning}`);
     result.files.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, packages: packages.length });
   } catch (error) {
-    // A parser bug is reported like a bad file: one file must not stop the others.
+    // parseLockfile turns every failure into a ParseError; anything else is still one file's.
     fail(error instanceof ParseError ? error.reason : `${extractor.id} could not read it: ${errorMessage(error)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { ParseError } from '../model/errors.js';
+import { INPUT_LIMITS } from './limits.js';
 
 /**
  * YAML reading for the big lockfiles (pnpm-lock.yaml, yarn Berry, pubspec.lock). js-yaml builds
@@ -10,7 +11,7 @@ import { ParseError } from '../model/errors.js';
  * alias bombs cost nothing).
  */
 
-const MAX_LINES = 2_000_000;
+const MAX_LINES = INPUT_LIMITS.maxLines;
 
 /**
  * Parses one YAML document (YAML 1.2 core schema: no timestamps, no `<<` merges; a repeated key

@@ -102,10 +102,28 @@ export class ParseError extends SieveError {
   constructor(
     readonly path: string,
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: ErrorCode },
   ) {
-    super('SIEVE_PARSE', `${path}: ${reason}`, options);
+    super(options?.code ?? 'SIEVE_PARSE', `${path}: ${reason}`, options);
     this.name = 'ParseError';
+  }
+}
+
+/**
+ * A file is over one of the named input limits (inventory/limits.ts, documented in
+ * docs/operations.md): refused as a whole, never half-read, so what it covers stays open.
+ */
+export class InputLimitError extends ParseError {
+  constructor(
+    path: string,
+    /** The limit's name, as docs/operations.md lists it (e.g. `maxNestingDepth`). */
+    readonly limit: string,
+    readonly bound: number,
+    /** What was found, e.g. `line 12 is 70000 characters long`. */
+    found: string,
+  ) {
+    super(path, `${found}: over the ${limit} limit of ${bound}`, { code: 'SIEVE_INPUT_TOO_LARGE' });
+    this.name = 'InputLimitError';
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
 import { extractors } from '../inventory/registry.js';
+import { parseLockfile } from '../inventory/parse-file.js';
 import { sbomSubject } from '../inventory/sbom-input/subject.js';
 import { DEFAULT_MAX_FILE_BYTES, inventoryDirectory, type InventoriedFile } from '../inventory/walk.js';
 import { errorMessage, InputTooLargeError, ParseError } from '../model/errors.js';
@@ -44,9 +45,9 @@ function inventorySbom(checkout: TargetCheckout): TargetInventory & { subject: s
   const content = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const extractor = extractors.get(sbomExtractorId(file, content));
   if (!extractor) throw new ParseError(file, 'not a CycloneDX or SPDX document Sieve can read');
+  const extracted = parseLockfile(extractor, content, file);
   const subject = sbomSubject(content, file);
   const label = subject.name || basename(file);
-  const extracted = extractor.parse(content, file);
   const packages = extracted.packages.map((pkg) => ({ ...pkg, location: { path: label, line: pkg.location.line } }));
   return {
     packages,

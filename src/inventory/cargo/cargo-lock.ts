@@ -63,13 +63,22 @@ export function parseCargoLock(content: string, path: string): ExtractResult {
     };
   });
 
+  // By name and by name + version: a look-up per reference, however many versions a name has.
   const byName = new Map<string, LockedPackage[]>();
-  for (const pkg of locked) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  const byNameVersion = new Map<string, LockedPackage>();
+  for (const pkg of locked) {
+    const list = byName.get(pkg.name);
+    if (list) list.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+    const key = `${pkg.name} ${pkg.version}`;
+    if (!byNameVersion.has(key)) byNameVersion.set(key, pkg);
+  }
   const resolve = (reference: string): LockedPackage | undefined => {
     const { name, version } = splitReference(reference);
-    const candidates = (byName.get(name) ?? []).filter((pkg) => version === undefined || pkg.version === version);
+    if (version !== undefined) return byNameVersion.get(`${name} ${version}`);
     // Cargo writes a bare name only when one version of it is locked.
-    return candidates.length === 1 || version !== undefined ? candidates[0] : undefined;
+    const candidates = byName.get(name) ?? [];
+    return candidates.length === 1 ? candidates[0] : undefined;
   };
 
   // Packages without a source are the workspace's own crates: not packages, but what they depend on is direct.

@@ -13,7 +13,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import { ParseError } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
+import { purlAt } from '../entry.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 
@@ -74,7 +74,7 @@ export function parseWorkflow(content: string, path: string): ExtractResult {
       ecosystem: 'GitHub Actions',
       name,
       version: ref,
-      purl: purlFor('GitHub Actions', name, ref),
+      purl: purlAt('GitHub Actions', path, line, name, ref),
       direct: true,
       scope: 'runtime',
       location: { path, line },

@@ -35,7 +35,11 @@ interface Replacement {
   line: number;
 }
 
-/** Splits one line into tokens (bare words, quoted strings, `(`, `)`, `=>`) and its `//` comment. */
+/**
+ * Splits one line into tokens (bare words, quoted strings, `(`, `)`, `=>`) and its `//` comment.
+ * Every branch advances: a character that is neither space, punctuation nor part of a word (a
+ * `\v`, a no-break space, U+2028, a BOM...) is an error, as in golang.org/x/mod/modfile.
+ */
 function lex(text: string, lineNo: number, path: string): { tokens: string[]; comment: string } {
   const tokens: string[] = [];
   let i = 0;
@@ -53,23 +57,39 @@ function lex(text: string, lineNo: number, path: string): { tokens: string[]; co
       i += 2;
     } else if (ch === '"' || ch === '`') {
       let j = i + 1;
-      let value = '';
+      const parts: string[] = [];
+      let from = j;
       while (j < text.length && text[j] !== ch) {
-        if (ch === '"' && text[j] === '\\' && j + 1 < text.length) j++;
-        value += text[j];
+        if (ch === '"' && text[j] === '\\' && j + 1 < text.length) {
+          parts.push(text.slice(from, j));
+          from = j + 1;
+          j++;
+        }
         j++;
       }
       if (j >= text.length) throw new ParseError(path, `line ${lineNo}: unterminated quoted string`);
-      tokens.push(value);
+      parts.push(text.slice(from, j));
+      tokens.push(parts.join(''));
       i = j + 1;
     } else {
       let j = i;
-      while (j < text.length && !/[\s()"`]/.test(text[j]!) && !text.startsWith('//', j) && !text.startsWith('=>', j)) j++;
+      while (j < text.length && isWordCharacter(text.charCodeAt(j)) && !text.startsWith('//', j) && !text.startsWith('=>', j)) j++;
+      if (j === i) {
+        const code = text.codePointAt(i)!;
+        throw new ParseError(path, `line ${lineNo}: unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')}`);
+      }
       tokens.push(text.slice(i, j));
       i = j;
     }
   }
   return { tokens, comment: '' };
+}
+
+/** Part of a bare word: not whitespace (in JavaScript's wide sense), not `(`, `)`, `"` or a backquote. */
+function isWordCharacter(code: number): boolean {
+  if (code === 40 || code === 41 || code === 34 || code === 96) return false;
+  if (code < 128) return code > 32 && code !== 127;
+  return !/\s/.test(String.fromCharCode(code));
 }
 
 /** True for `// indirect` and `// indirect; other words`, as modfile reads it. */
@@ -155,7 +175,14 @@ function compareGoVersions(a: string, b: string): number {
 }
 
 function logicalLines(content: string, path: string): Line[] {
-  return content.split('\n').map((text, index) => ({ ...lex(text, index + 1, path), line: index + 1 }));
+  const lines: Line[] = [];
+  let index = 0;
+  for (const text of content.split('\n')) {
+    index++;
+    const { tokens, comment } = lex(text, index, path);
+    lines.push({ tokens, comment, line: index });
+  }
+  return lines;
 }
 
 export function parseGoMod(content: string, path: string, readSibling?: (relativePath: string) => string | undefined): ExtractResult {
@@ -305,7 +332,8 @@ export function parseGoMod(content: string, path: string, readSibling?: (relativ
     if (sum === undefined) {
       warnings.push(`${path}:${goDirective.line}: go ${goDirective.version} modules list only direct requirements and there is no go.sum beside it; indirect modules are not reported`);
     } else {
-      packages.push(...indirectFromGoSum(sum, sumPath, byKey, replaceIndex, warnings));
+      // a loop, not push(...): a go.sum may list more modules than a call takes arguments
+      for (const pkg of indirectFromGoSum(sum, sumPath, byKey, replaceIndex, warnings)) packages.push(pkg);
     }
   }
   return { packages, warnings };
@@ -315,5 +343,6 @@ export const goModExtractor: Extractor = {
   id: 'go/go-mod',
   ecosystem: 'Go',
   patterns: ['go.mod'],
+  lineOriented: true,
   parse: (content, path, readSibling) => parseGoMod(content, path, readSibling),
 };

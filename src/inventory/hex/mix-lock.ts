@@ -1,7 +1,8 @@
-import { ParseError } from '../../model/errors.js';
+import { InputLimitError, ParseError } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { purlMaker } from '../entry.js';
+import { INPUT_LIMITS } from '../limits.js';
 
 const purlAt = purlMaker('Hex');
 
@@ -20,7 +21,7 @@ type Term =
   | { kind: 'list'; items: Term[] }
   | { kind: 'map'; entries: { key: Term; value: Term; offset: number }[] };
 
-const MAX_DEPTH = 64;
+const MAX_DEPTH = INPUT_LIMITS.maxNestingDepth;
 
 class TermReader {
   private pos = 0;
@@ -102,7 +103,7 @@ class TermReader {
   }
 
   private readTerm(depth: number): Term {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep');
+    if (depth > MAX_DEPTH) throw new InputLimitError(this.path, 'maxNestingDepth', MAX_DEPTH, `terms nested more than ${MAX_DEPTH} deep`);
     this.skipSpace();
     const ch = this.text[this.pos];
     if (ch === undefined) this.fail('unexpected end of file (truncated?)');
@@ -242,5 +243,6 @@ export const mixLockExtractor: Extractor = {
   id: 'hex/mix-lock',
   ecosystem: 'Hex',
   patterns: ['mix.lock'],
+  lineOriented: true,
   parse: (content, path) => parseMixLock(content, path),
 };

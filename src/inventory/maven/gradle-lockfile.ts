@@ -69,5 +69,6 @@ export const gradleLockfileExtractor: Extractor = {
   id: 'maven/gradle-lockfile',
   ecosystem: 'Maven',
   patterns: ['gradle.lockfile', 'buildscript-gradle.lockfile'],
+  lineOriented: true,
   parse: (content, path) => parseGradleLockfile(content, path),
 };

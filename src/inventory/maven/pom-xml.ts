@@ -22,12 +22,11 @@
 import { posix } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ParseError } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
+import { purlAt } from '../entry.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 
-const MAX_PARENT_DEPTH = 10;
-const MAX_INTERPOLATION_PASSES = 10;
 
 type Xml = Record<string, unknown>;
 
@@ -179,10 +178,11 @@ function readPom(content: string, path: string): PomModel {
       if (!profile || text(obj(profile.activation)?.activeByDefault) !== 'true') return;
       const key = `${root}/profiles[${blockIndex}]/profile[${index}]`;
       addProperties(profile.properties);
-      dependencies.push(...readDependencies(profile, key, path, lines));
-      list(profile.dependencyManagement).forEach((block, i) =>
-        managed.push(...readDependencies(block, `${key}/dependencyManagement[${i}]`, path, lines)),
-      );
+      // loops, not push(...): a profile may hold more entries than a call takes arguments
+      for (const dep of readDependencies(profile, key, path, lines)) dependencies.push(dep);
+      list(profile.dependencyManagement).forEach((block, i) => {
+        for (const dep of readDependencies(block, `${key}/dependencyManagement[${i}]`, path, lines)) managed.push(dep);
+      });
     });
   });
 
@@ -215,7 +215,7 @@ function readParents(
   const parents: PomModel[] = [];
   const seen = new Set([pom.path]);
   let child = pom;
-  for (let depth = 0; depth < MAX_PARENT_DEPTH && child.parent; depth++) {
+  for (let depth = 0; depth < INPUT_LIMITS.maxPomParents && child.parent; depth++) {
     const ref = child.parent;
     const gav = `${ref.groupId ?? '?'}:${ref.artifactId ?? '?'}:${ref.version ?? '?'}`;
     // An empty <relativePath/> means "do not look locally".
@@ -243,11 +243,15 @@ function readParents(
   return { parents };
 }
 
+/**
+ * `${name}` → its property, pass after pass. A value that would grow past maxPomPropertyLength
+ * (`<a>${b}${b}</a>`, `<b>${c}${c}</b>`... doubles each pass) is left unresolved, so unpinned.
+ */
 function interpolate(value: string, properties: Map<string, string>): string {
   let current = value;
-  for (let pass = 0; pass < MAX_INTERPOLATION_PASSES && current.includes('${'); pass++) {
+  for (let pass = 0; pass < INPUT_LIMITS.maxPomInterpolationPasses && current.includes('${'); pass++) {
     const next = current.replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name.trim()) ?? whole);
-    if (next === current) break;
+    if (next === current || next.length > INPUT_LIMITS.maxPomPropertyLength) break;
     current = next;
   }
   return current;
@@ -392,7 +396,7 @@ export function parsePomXml(
       ecosystem: 'Maven',
       name,
       version,
-      purl: purlFor('Maven', name, version, qualifiers),
+      purl: purlAt('Maven', dep.path, dep.line, name, version, qualifiers),
       direct: true,
       scope,
       location: { path: dep.path, line: dep.line },

@@ -25,16 +25,17 @@ const WORKSPACE_FIELDS: readonly [string, DependencyScope][] = [
 /**
  * JSONC → JSON in one pass: comments become spaces (newlines kept, so lines stay the same) and
  * trailing commas go. Hand-written because the JSON5 parsers give no key positions and are
- * several times slower than JSON.parse on large files.
+ * several times slower than JSON.parse on large files. Linear: the output is a list of pieces
+ * joined once, and a trailing comma is blanked in place rather than by copying what came before.
  */
 export function jsoncToJson(text: string): string {
-  let out = '';
+  const pieces: string[] = [];
   let from = 0;
-  let pendingComma = -1; // index in `out` of a comma that may be trailing
+  let pendingComma = -1; // index in `pieces` of a comma that may be trailing
   const length = text.length;
   let i = 0;
   const flush = (to: number) => {
-    out += text.slice(from, to);
+    if (to > from) pieces.push(text.slice(from, to));
     from = to;
   };
   while (i < length) {
@@ -55,17 +56,17 @@ export function jsoncToJson(text: string): string {
       const block = text.charCodeAt(i + 1) === 42;
       let end = block ? text.indexOf('*/', i + 2) : text.indexOf('\n', i + 2);
       end = end < 0 ? length : block ? end + 2 : end;
-      out += text.slice(i, end).replace(/[^\n]/g, ' ');
+      pieces.push(text.slice(i, end).replace(/[^\n]/g, ' '));
       i = end;
       from = end;
     } else if (c === 44 /* , */) {
       flush(i);
-      pendingComma = out.length;
-      i++;
+      pendingComma = pieces.length;
+      pieces.push(',');
+      from = ++i;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       if (pendingComma >= 0) {
-        flush(i);
-        out = `${out.slice(0, pendingComma)} ${out.slice(pendingComma + 1)}`;
+        pieces[pendingComma] = ' ';
         pendingComma = -1;
       }
       i++;
@@ -75,7 +76,43 @@ export function jsoncToJson(text: string): string {
     }
   }
   flush(length);
-  return out;
+  return pieces.join('');
+}
+
+/** A segment of the install-path tree. */
+interface PathNode {
+  parent?: PathNode;
+  children?: Map<string, PathNode>;
+  /** The `packages` key ending here. */
+  installPath?: string;
+}
+
+/** The node at `path` below `from`, made on the way when `create`. */
+function descend(from: PathNode, path: string, create: boolean): PathNode | undefined {
+  let node = from;
+  for (const segment of path.split('/')) {
+    let next = node.children?.get(segment);
+    if (!next) {
+      if (!create) return undefined;
+      node.children ??= new Map();
+      next = { parent: node };
+      node.children.set(segment, next);
+    }
+    node = next;
+  }
+  if (create) node.installPath ??= path;
+  return node;
+}
+
+function deepestPrefix(root: PathNode, path: string): PathNode {
+  let node = root;
+  if (path === '') return node;
+  for (const segment of path.split('/')) {
+    const next = node.children?.get(segment);
+    if (!next) break;
+    node = next;
+  }
+  return node;
 }
 
 export function parseBunLock(content: string, path: string): ExtractResult {
@@ -142,13 +179,17 @@ export function parseBunLock(content: string, path: string): ExtractResult {
     keyOfPath.set(installPath, set.add({ name: split.name, version: reference, direct: false, scope: 'runtime', line, alias }));
   }
 
-  // Bun's resolution: `<parent path>/<name>`, then each shorter parent, then the top level.
+  // Bun's resolution: `<parent path>/<name>`, then each shorter parent, then the top level. The
+  // install paths form a tree by `/` segment, so each step up is a pointer, never a string join.
+  const root: PathNode = {};
+  const nodeOf = new Map<string, PathNode>();
+  for (const installPath of keyOfPath.keys()) nodeOf.set(installPath, descend(root, installPath, true) as PathNode);
   const resolve = (fromPath: string, depName: string): string | undefined => {
-    const segments = fromPath === '' ? [] : fromPath.split('/');
-    for (let length = segments.length; length >= 0; length--) {
-      const prefix = segments.slice(0, length).join('/');
-      const key = keyOfPath.get(prefix === '' ? depName : `${prefix}/${depName}`);
-      if (key !== undefined) return key;
+    // a workspace's name need not be an install path: start from the deepest prefix that is
+    let node: PathNode | undefined = nodeOf.get(fromPath) ?? deepestPrefix(root, fromPath);
+    for (; node; node = node.parent) {
+      const found = descend(node, depName, false)?.installPath;
+      if (found !== undefined) return keyOfPath.get(found);
     }
     return undefined;
   };

@@ -1,5 +1,6 @@
 import type { DependencyScope, Package } from '../../model/types.js';
 import { purlFor } from '../../model/purl.js';
+import { purlAt } from '../entry.js';
 
 /** The scope that wins when one name@version is reached several ways: runtime beats optional beats dev. */
 const SCOPE_RANK: Record<DependencyScope, number> = { runtime: 2, optional: 1, dev: 0 };
@@ -15,13 +16,14 @@ const PLAIN_VERSION = /^[A-Za-z0-9.+_~-]+$/;
 /**
  * The npm purl of name@version. packageurl-js costs about 2 µs a call, 20+ ms for a
  * 10,000-package lockfile; for the usual plain names and versions the purl is a concatenation
- * (only the scope's `@` is encoded), so that case is written here and every other goes to purlFor.
+ * (only the scope's `@` is encoded), so that case is written here and every other goes to purlFor
+ * (with `at`, a refused name or version is a ParseError at that file and line).
  */
-export function npmPurl(name: string, version: string): string {
+export function npmPurl(name: string, version: string, at?: { path: string; line: number }): string {
   if (PLAIN_NAME.test(name) && PLAIN_VERSION.test(version)) {
     return name.charCodeAt(0) === 64 /* @ */ ? `pkg:npm/%40${name.slice(1)}@${version}` : `pkg:npm/${name}@${version}`;
   }
-  return purlFor('npm', name, version);
+  return at ? purlAt('npm', at.path, at.line, name, version) : purlFor('npm', name, version);
 }
 
 export interface NpmPackageInput {
@@ -66,7 +68,7 @@ export class NpmPackageSet {
       ecosystem: 'npm',
       name: input.name,
       version: input.version,
-      purl: npmPurl(input.name, input.version),
+      purl: npmPurl(input.name, input.version, { path: this.path, line: input.line }),
       direct: input.direct,
       scope: input.scope,
       location: { path: this.path, line: input.line },

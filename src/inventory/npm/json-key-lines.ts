@@ -5,19 +5,24 @@
  */
 
 /**
- * Calls `onObjectKey(parents, key, line)` for every key whose value is an object (or an array,
- * with `includeArrays`). `parents` holds
- * the keys of the enclosing containers below the root (`'[]'` for array elements); it is reused
- * between calls, so copy it if you keep it. Assumes valid JSON (call after JSON.parse succeeded).
+ * Calls `onObjectKey(parents, key, line, parentValue)` for every key whose value is an object
+ * (or an array, with `includeArrays`). `parents` holds the keys of the enclosing containers below
+ * the root (`'[]'` for array elements); it is reused between calls, so copy it if you keep it.
+ * What the callback returns is kept for the container it was called for and passed back as
+ * `parentValue` for the keys inside it, so a caller can follow a deep structure in constant time
+ * per key instead of reading `parents` again (undefined for the root and unreported containers).
+ * Assumes valid JSON (call after JSON.parse succeeded).
  */
 export function scanObjectKeyLines(
   text: string,
-  onObjectKey: (parents: readonly string[], key: string, line: number) => void,
+  onObjectKey: (parents: readonly string[], key: string, line: number, parentValue: unknown) => unknown,
   includeArrays = false,
 ): void {
   const parents: string[] = [];
   // true for an object, false for an array; the root container is included
   const isObject: boolean[] = [];
+  // what onObjectKey returned for each open container (undefined when it was not called)
+  const values: unknown[] = [];
   let expectKey = false;
   let key = '';
   let keyLine = 0;
@@ -43,14 +48,17 @@ export function scanObjectKeyLines(
       if (depth > 0) {
         const inObject = isObject[depth - 1] === true;
         const name = inObject ? key : '[]';
-        if (inObject && (c === 123 || includeArrays)) onObjectKey(parents, key, keyLine);
+        values.push(inObject && (c === 123 || includeArrays) ? onObjectKey(parents, key, keyLine, values[depth - 1]) : undefined);
         parents.push(name);
+      } else {
+        values.push(undefined);
       }
       isObject.push(c === 123);
       expectKey = c === 123;
       i++;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       isObject.pop();
+      values.pop();
       if (parents.length >= isObject.length && parents.length > 0) parents.pop();
       expectKey = false;
       i++;

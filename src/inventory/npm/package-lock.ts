@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
-import { ParseError } from '../../model/errors.js';
+import { InputLimitError, ParseError } from '../../model/errors.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { DependencyScope, ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { NpmPackageSet, isRegistryVersion, splitNameVersion } from './common.js';
@@ -74,9 +75,56 @@ function installedName(key: string): string | undefined {
   return key.slice(at + NODE_MODULES.length);
 }
 
-function parentDir(dir: string): string {
-  const slash = dir.lastIndexOf('/');
-  return slash < 0 ? '' : dir.slice(0, slash);
+/** A folder of the install tree: `node_modules/<name>` and plain folders are its children. */
+interface Folder {
+  parent?: Folder;
+  children?: Map<string, Folder>;
+  /** The `packages` key naming this folder, when there is one. */
+  key?: string;
+}
+
+/**
+ * The `packages` keys as a tree: `a/node_modules/@s/b` is folder `a`, then `node_modules/@s/b`.
+ * Building it reads each key once; the parent of a folder is the one Node looks in next.
+ */
+class FolderTree {
+  readonly root: Folder = { key: '' };
+
+  add(key: string): Folder {
+    let folder = this.root;
+    for (const step of FolderTree.steps(key)) {
+      folder.children ??= new Map();
+      let next = folder.children.get(step);
+      if (!next) {
+        next = { parent: folder };
+        folder.children.set(step, next);
+      }
+      folder = next;
+    }
+    folder.key = key;
+    return folder;
+  }
+
+  /** `a/b/node_modules/@s/c/node_modules/d` → `a`, `b`, `node_modules/@s/c`, `node_modules/d`. */
+  private static steps(key: string): string[] {
+    if (key === '') return [];
+    const parts = key.split('/');
+    const steps: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      if (part === 'node_modules' && i + 1 < parts.length) {
+        const name = parts[i + 1] as string;
+        if (name.startsWith('@') && i + 2 < parts.length) {
+          steps.push(`${NODE_MODULES}${name}/${parts[i + 2]}`);
+          i += 2;
+        } else {
+          steps.push(`${NODE_MODULES}${name}`);
+          i += 1;
+        }
+      } else steps.push(part);
+    }
+    return steps;
+  }
 }
 
 function workspacePatterns(root: Json): string[] {
@@ -128,16 +176,18 @@ function parsePackagesMap(content: string, path: string, packages: Json): Extrac
     keyOfPath.set(key, set.add({ name, version, direct: false, scope: scopeFromFlags(entry), line, alias }));
   }
 
-  // Node's resolution: look in <dir>/node_modules, then in each parent directory. Directories
-  // inside node_modules only nest at `/node_modules/`, so those steps jump straight there.
+  // Node's resolution: look in <dir>/node_modules, then in each parent directory. The keys form a
+  // tree of folders, so each step up is a pointer and each look-up a short name, never a long key.
+  const tree = new FolderTree();
+  const folderOf = new Map<string, Folder>();
+  for (const key of entries.keys()) folderOf.set(key, tree.add(key));
   const resolve = (fromKey: string, depName: string): string | undefined => {
-    let dir = fromKey;
-    for (let guard = 0; guard < 256; guard++) {
-      const candidate = dir === '' ? NODE_MODULES + depName : `${dir}/${NODE_MODULES}${depName}`;
-      if (entries.has(candidate)) return candidate;
-      if (dir === '') return undefined;
-      const nested = dir.lastIndexOf(`/${NODE_MODULES}`);
-      dir = nested >= 0 ? dir.slice(0, nested) : dir.startsWith(NODE_MODULES) ? '' : parentDir(dir);
+    const child = `${NODE_MODULES}${depName}`;
+    let dir = folderOf.get(fromKey);
+    for (let guard = 0; dir && guard < 256; guard++) {
+      const key = dir.children?.get(child)?.key;
+      if (key !== undefined) return key;
+      dir = dir.parent;
     }
     return undefined;
   };
@@ -195,11 +245,54 @@ function declaredBySibling(
   }
 }
 
+/** One entry of a v1 tree; the root (no entry) holds the top-level `dependencies`. */
 interface V1Node {
   entry: Json;
-  /** Installed names from the top level down to this entry. */
-  chain: string[];
+  /** Installed name (the key in its parent's `dependencies`). */
+  name: string;
+  parent?: V1Node;
+  children: V1Node[];
+  depth: number;
   pkgKey?: string;
+}
+
+/** Where each v1 entry starts in the text: the same tree as the JSON, by installed name. */
+interface LineNode {
+  line: number;
+  children?: Map<string, LineNode>;
+}
+
+/** The text's v1 tree of entry lines, one constant-time step per key however deep it nests. */
+function v1Lines(content: string): Map<string, LineNode> {
+  const top = new Map<string, LineNode>();
+  type Scope = { kind: 'deps'; into: Map<string, LineNode> } | { kind: 'entry'; node: LineNode };
+  scanObjectKeyLines(content, (parents, key, line, parent) => {
+    const scope = parent as Scope | undefined;
+    if (scope === undefined) return parents.length === 0 && key === 'dependencies' ? { kind: 'deps', into: top } : undefined;
+    if (scope.kind === 'deps') {
+      let node = scope.into.get(key);
+      if (!node) {
+        node = { line };
+        scope.into.set(key, node);
+      }
+      return { kind: 'entry', node };
+    }
+    if (key !== 'dependencies') return undefined;
+    scope.node.children ??= new Map();
+    return { kind: 'deps', into: scope.node.children };
+  });
+  return top;
+}
+
+/** `a > b > c` for warnings, at most the last few names of a deep chain. */
+function chainLabel(node: V1Node): string {
+  const names: string[] = [];
+  let at: V1Node | undefined = node;
+  while (at?.parent && names.length < 4) {
+    names.unshift(at.name);
+    at = at.parent;
+  }
+  return `${at?.parent ? '… > ' : ''}${names.join(' > ')}`;
 }
 
 function parseV1(
@@ -209,35 +302,30 @@ function parseV1(
   readSibling?: (relativePath: string) => string | undefined,
 ): ExtractResult {
   const warnings: string[] = [];
-  const lines = new Map<string, number>();
-  scanObjectKeyLines(content, (parents, key, line) => {
-    // dependencies / a / dependencies / b ...: odd-length parents alternating with "dependencies"
-    if (parents.length % 2 === 0) return;
-    for (let i = 0; i < parents.length; i += 2) if (parents[i] !== 'dependencies') return;
-    const chain: string[] = [];
-    for (let i = 1; i < parents.length; i += 2) chain.push(parents[i] as string);
-    chain.push(key);
-    const id = chain.join('\0');
-    if (!lines.has(id)) lines.set(id, line);
-  });
-
   const set = new NpmPackageSet(path);
-  const nodes = new Map<string, V1Node>();
   const bundled: string[] = [];
   const requiredNames = new Set<string>();
-  const stack: { deps: Json; chain: string[] }[] = [{ deps: dependencies, chain: [] }];
+  const root: V1Node = { entry: {}, name: '', children: [], depth: 0 };
+  const stack: { deps: Json; parent: V1Node; lines: Map<string, LineNode> | undefined }[] = [
+    { deps: dependencies, parent: root, lines: v1Lines(content) },
+  ];
   let visited = 0;
   while (stack.length > 0) {
-    const { deps, chain } = stack.pop() as { deps: Json; chain: string[] };
+    const { deps, parent, lines } = stack.pop() as (typeof stack)[number];
     for (const [installed, entry] of Object.entries(deps)) {
-      if (!isObject(entry) || ++visited > 1_000_000) continue;
-      const here = [...chain, installed];
-      const id = here.join('\0');
-      const node: V1Node = { entry, chain: here };
-      nodes.set(id, node);
+      if (!isObject(entry)) continue;
+      if (++visited > INPUT_LIMITS.maxEntries) {
+        throw new InputLimitError(path, 'maxEntries', INPUT_LIMITS.maxEntries, `more than ${INPUT_LIMITS.maxEntries} entries`);
+      }
+      const node: V1Node = { entry, name: installed, parent, children: [], depth: parent.depth + 1 };
+      if (node.depth > INPUT_LIMITS.maxNestingDepth) {
+        throw new InputLimitError(path, 'maxNestingDepth', INPUT_LIMITS.maxNestingDepth, `"dependencies" nested more than ${INPUT_LIMITS.maxNestingDepth} levels deep`);
+      }
+      parent.children.push(node);
+      const lineNode = lines?.get(installed);
       for (const name of depNames(entry.requires)) requiredNames.add(name);
-      if (isObject(entry.dependencies)) stack.push({ deps: entry.dependencies, chain: here });
-      const line = lines.get(id) ?? 1;
+      if (isObject(entry.dependencies)) stack.push({ deps: entry.dependencies, parent: node, lines: lineNode?.children });
+      const line = lineNode?.line ?? 1;
       let name = installed;
       let version = typeof entry.version === 'string' ? entry.version : '';
       let alias: string | undefined;
@@ -250,7 +338,7 @@ function parseV1(
         }
       }
       if (!isRegistryVersion(version)) {
-        warnings.push(`${path}:${line}: ${here.join(' > ')} has no registry version (${version || 'none'}); skipped`);
+        warnings.push(`${path}:${line}: ${chainLabel(node)} has no registry version (${version.slice(0, 200) || 'none'}); skipped`);
         continue;
       }
       if (entry.bundled === true) bundled.push(`${name}@${version}`);
@@ -261,25 +349,39 @@ function parseV1(
   // v1 does not record what the root declares: read package.json when we can, else take the
   // top-level entries nothing else requires (npm would not have installed them otherwise).
   const declared = declaredBySibling(path, readSibling);
+  const topLevel = new Map<string, V1Node>();
+  for (const node of root.children) if (!topLevel.has(node.name)) topLevel.set(node.name, node);
   for (const installed of Object.keys(dependencies)) {
     const isDirect = declared ? declared.has(installed) : !requiredNames.has(installed);
-    const pkgKey = nodes.get(installed)?.pkgKey;
+    const pkgKey = topLevel.get(installed)?.pkgKey;
     const pkg = isDirect && pkgKey !== undefined ? set.get(pkgKey) : undefined;
     if (pkg) pkg.direct = true;
   }
 
-  // Edges: a requirement resolves to the nearest entry of that name, from this entry up to the top.
-  for (const node of nodes.values()) {
-    if (node.pkgKey === undefined) continue;
-    for (const depName of depNames(node.entry.requires)) {
-      for (let depth = node.chain.length; depth >= 0; depth--) {
-        const target = nodes.get([...node.chain.slice(0, depth), depName].join('\0'));
-        if (target) {
-          if (target.pkgKey !== undefined) set.addEdge(node.pkgKey, target.pkgKey);
-          break;
-        }
+  // Edges: a requirement resolves to the nearest entry of that name, from this entry's own
+  // `dependencies` up to the top. One depth-first walk keeps, for each name, the stack of entries
+  // of that name in scope, so each requirement is one lookup however deep the tree is.
+  const inScope = new Map<string, V1Node[]>();
+  const walk: { node: V1Node; leaving: boolean }[] = [{ node: root, leaving: false }];
+  while (walk.length > 0) {
+    const { node, leaving } = walk.pop() as (typeof walk)[number];
+    if (leaving) {
+      for (const child of node.children) inScope.get(child.name)?.pop();
+      continue;
+    }
+    for (const child of node.children) {
+      const list = inScope.get(child.name);
+      if (list) list.push(child);
+      else inScope.set(child.name, [child]);
+    }
+    if (node.pkgKey !== undefined) {
+      for (const depName of depNames(node.entry.requires)) {
+        const target = inScope.get(depName)?.at(-1);
+        if (target?.pkgKey !== undefined) set.addEdge(node.pkgKey, target.pkgKey);
       }
     }
+    walk.push({ node, leaving: true });
+    for (const child of node.children) walk.push({ node: child, leaving: false });
   }
 
   if (bundled.length > 0) {

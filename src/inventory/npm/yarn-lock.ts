@@ -1,4 +1,5 @@
-import { ParseError } from '../../model/errors.js';
+import { InputLimitError, ParseError } from '../../model/errors.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { DependencyScope, ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { keyLines, loadYaml } from '../yaml-fast.js';
@@ -18,7 +19,7 @@ function isObject(value: unknown): value is Json {
 
 const NO_META: Json = Object.freeze({});
 const LOCAL_PROTOCOLS = ['workspace:', 'link:', 'portal:', 'file:'];
-const MAX_LINES = 2_000_000;
+const MAX_LINES = INPUT_LIMITS.maxLines;
 
 interface Entry {
   /** Descriptors of the header: `name@range`, as written. */
@@ -153,7 +154,7 @@ function parseClassic(
 ): ExtractResult {
   // split on \n alone: trimEnd below drops the \r of CRLF files
   const lines = content.split('\n');
-  if (lines.length > MAX_LINES) throw new ParseError(path, `more than ${MAX_LINES} lines`);
+  if (lines.length > MAX_LINES) throw new InputLimitError(path, 'maxLines', MAX_LINES, `${lines.length} lines`);
   const entries: Entry[] = [];
   let current: Entry | undefined;
   let section: 'dependencies' | 'optionalDependencies' | 'other' | undefined;
@@ -405,5 +406,6 @@ export const yarnLockExtractor: Extractor = {
   id: 'npm/yarn-lock',
   ecosystem: 'npm',
   patterns: ['yarn.lock'],
+  lineOriented: true,
   parse: parseYarnLock,
 };

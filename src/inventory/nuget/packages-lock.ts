@@ -1,14 +1,11 @@
 import { ParseError, errorMessage } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { lineFinder, purlMaker } from '../entry.js';
+import { clip, purlMaker } from '../entry.js';
+import { scanObjectKeyLines } from '../npm/json-key-lines.js';
 
 const purlAt = purlMaker('NuGet');
 
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,25 +23,25 @@ export function parsePackagesLock(content: string, path: string): ExtractResult 
   }
   const frameworks = document.dependencies;
 
-  // JSON.parse gives no positions: find each `"key": {` in document order, after its framework.
-  const lineOf = lineFinder(content);
-  const find = (key: string, from: number): number => {
-    const pattern = new RegExp(`${escapeRegExp(JSON.stringify(key))}\\s*:\\s*\\{`, 'g');
-    pattern.lastIndex = from;
-    return pattern.exec(content)?.index ?? -1;
-  };
+  // JSON.parse gives no positions: one pass over the text gives each `"name": {` line.
+  const lines = new Map<string, Map<string, number>>();
+  scanObjectKeyLines(content, (parents, key, line) => {
+    if (parents.length === 1 && parents[0] === 'dependencies' && !lines.has(key)) lines.set(key, new Map());
+    else if (parents.length === 2 && parents[0] === 'dependencies') {
+      const names = lines.get(parents[1] as string);
+      if (names && !names.has(key)) names.set(key, line);
+    }
+    return undefined;
+  });
 
   const warnings: string[] = [];
   const packages: Package[] = [];
   // NuGet ids are case-insensitive: one package per lower-cased id and version across frameworks.
   const byKey = new Map<string, Package>();
   const edges = new Map<Package, Set<string>>();
-  let frameworkCursor = content.indexOf('"dependencies"');
   for (const [framework, entries] of Object.entries(frameworks)) {
-    if (!isObject(entries)) throw new ParseError(path, `dependencies["${framework}"] is not an object`);
-    const frameworkAt = find(framework, Math.max(frameworkCursor, 0));
-    if (frameworkAt >= 0) frameworkCursor = frameworkAt + 1;
-    let cursor = Math.max(frameworkAt, 0);
+    if (!isObject(entries)) throw new ParseError(path, `dependencies["${clip(framework)}"] is not an object`);
+    const frameworkLines = lines.get(framework);
 
     const resolved = new Map<string, { name: string; version: string }>();
     for (const [name, entry] of Object.entries(entries)) {
@@ -53,10 +50,8 @@ export function parsePackagesLock(content: string, path: string): ExtractResult 
       }
     }
     for (const [name, entry] of Object.entries(entries)) {
-      if (!isObject(entry)) throw new ParseError(path, `dependencies["${framework}"]["${name}"] is not an object`);
-      const at = find(name, cursor);
-      if (at >= 0) cursor = at + 1;
-      const line = at >= 0 ? lineOf(at) : 1;
+      if (!isObject(entry)) throw new ParseError(path, `dependencies["${clip(framework)}"]["${clip(name)}"] is not an object`);
+      const line = frameworkLines?.get(name) ?? 1;
       const type = entry.type;
       if (type === 'Project') continue;
       if (typeof entry.resolved !== 'string') {

@@ -1,7 +1,8 @@
 import { ParseError, errorMessage } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { lineFinder, purlMaker } from '../entry.js';
+import { purlMaker } from '../entry.js';
+import { jsonValueLines } from '../sbom-input/cyclonedx-model.js';
 
 const purlAt = purlMaker('Packagist');
 
@@ -34,16 +35,22 @@ export function parseComposerLock(content: string, path: string): ExtractResult 
     throw new ParseError(path, 'not a composer.lock: neither "packages" nor "packages-dev" is present');
   }
 
-  // JSON.parse gives no positions: find each package's `"name": "..."` in document order.
-  const lineOf = lineFinder(content);
-  let cursor = 0;
+  // JSON.parse gives no positions: each package's `"name": "..."` is the next one of that value
+  // in the text (authors have names too). One pass lists them; each is consumed at most once.
+  const nameLines = jsonValueLines(content, 'name');
+  const consumed = new Map<string, number>();
+  let cursor = 1;
   const locate = (name: string): number => {
-    const pattern = new RegExp(`"name"\\s*:\\s*${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`, 'g');
-    pattern.lastIndex = cursor;
-    const match = pattern.exec(content);
-    if (!match) return 1;
-    cursor = match.index + match[0].length;
-    return lineOf(match.index);
+    const lines = nameLines.get(name) ?? [];
+    let next = consumed.get(name) ?? 0;
+    while (next < lines.length && (lines[next] as number) < cursor) next++;
+    if (next >= lines.length) {
+      consumed.set(name, next);
+      return 1;
+    }
+    consumed.set(name, next + 1);
+    cursor = lines[next] as number;
+    return cursor;
   };
 
   const entries: Entry[] = [];

@@ -4,7 +4,7 @@
  */
 import { parse as parseTomlText, TomlError } from 'smol-toml';
 import { ParseError } from '../../model/errors.js';
-import { purlFor } from '../../model/purl.js';
+import { purlAt } from '../entry.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 
 /** PEP 503: lowercase, and every run of `-`, `_`, `.` becomes one `-`. */
@@ -37,7 +37,7 @@ export function makePackage(input: PackageInput): Package {
     ecosystem: 'PyPI',
     name,
     version: input.version,
-    purl: purlFor('PyPI', name, input.version),
+    purl: purlAt('PyPI', input.path, input.line, name, input.version),
     direct: input.direct,
     scope: input.scope,
     location: { path: input.path, line: input.line },
@@ -181,19 +181,30 @@ export function entryLines(content: string, header: string, names: readonly (str
     }
   }
   if (blocks.length === names.length) return blocks.map((block) => block.name ?? block.header);
-  // Inline form: search each name's text in order, starting after the previous hit.
+  // Inline form: each name is its next `name = "..."` after the previous hit. One pass lists them
+  // by value (never a RegExp built from file content); each is passed over at most once.
+  const byValue = new Map<string, { lines: number[]; next: number }>();
+  const assignment = /name\s*=\s*["']([^"']*)["']/g;
+  lines.forEach((line, index) => {
+    for (const match of line.matchAll(assignment)) {
+      const value = match[1] as string;
+      const seen = byValue.get(value);
+      if (seen) seen.lines.push(index);
+      else byValue.set(value, { lines: [index], next: 0 });
+    }
+  });
   const result: number[] = [];
   let from = 0;
   for (const name of names) {
     let found = 0;
-    if (name !== undefined) {
-      const needle = new RegExp(`name\\s*=\\s*["']${escapeRegExp(name)}["']`);
-      for (let index = from; index < lines.length; index++) {
-        if (needle.test(lines[index] ?? '')) {
-          found = index + 1;
-          from = index + 1;
-          break;
-        }
+    const seen = name === undefined ? undefined : byValue.get(name);
+    if (seen) {
+      while (seen.next < seen.lines.length && (seen.lines[seen.next] as number) < from) seen.next++;
+      const index = seen.lines[seen.next];
+      if (index !== undefined) {
+        seen.next++;
+        found = index + 1;
+        from = index + 1;
       }
     }
     result.push(found || 1);

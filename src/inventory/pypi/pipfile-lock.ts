@@ -7,7 +7,9 @@
 import type { Extractor } from '../types.js';
 import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
-import { escapeRegExp, isEmptyText, isTable, lockResult, makePackage, stringField } from './common.js';
+import { clip } from '../entry.js';
+import { scanObjectKeyLines } from '../npm/json-key-lines.js';
+import { isEmptyText, isTable, lockResult, makePackage, stringField } from './common.js';
 
 const SECTIONS: readonly { key: string; scope: DependencyScope }[] = [
   { key: 'default', scope: 'runtime' },
@@ -26,7 +28,8 @@ export function parsePipfileLock(content: string, path: string): ExtractResult {
   if (doc.default === undefined && doc.develop === undefined && doc._meta === undefined) {
     throw new ParseError(path, 'not a valid Pipfile.lock: no "_meta", "default" or "develop" section');
   }
-  const lineAt = lineIndex(content);
+  // JSON.parse gives no positions: one pass over the text finds each entry's line.
+  const lines = entryLines(content);
   const warnings: string[] = [];
   const packages: Package[] = [];
   const seen = new Set<string>();
@@ -35,18 +38,14 @@ export function parsePipfileLock(content: string, path: string): ExtractResult {
     const section = doc[key];
     if (section === undefined) continue;
     if (!isTable(section)) throw new ParseError(path, `not a valid Pipfile.lock: "${key}" must be an object`);
-    const sectionStart = findKey(content, key, 0);
-    // Keys come in file order, so each search starts where the previous one ended.
-    let cursor = sectionStart;
+    const sectionLines = lines.get(key);
     for (const [name, entry] of Object.entries(section)) {
-      const offset = findKey(content, name, cursor, sectionStart);
-      cursor = offset;
-      const line = lineAt(offset);
+      const line = sectionLines?.get(name) ?? 1;
       const version = isTable(entry) ? stringField(entry, 'version') : undefined;
       const pinned = version ? /^\s*===?\s*(\S+)\s*$/.exec(version)?.[1] : undefined;
       if (!pinned) {
         const what = isTable(entry) && (entry.git ?? entry.path ?? entry.file) ? `${String(entry.git ?? entry.path ?? entry.file)}` : 'no "==" version';
-        warnings.push(`${path}:${line}: ${name} in "${key}" is not a pinned release (${what}), skipped`);
+        warnings.push(`${path}:${line}: ${clip(name)} in "${key}" is not a pinned release (${clip(what)}), skipped`);
         continue;
       }
       const pkg = makePackage({ name, version: pinned, direct: true, scope, path, line });
@@ -58,33 +57,19 @@ export function parsePipfileLock(content: string, path: string): ExtractResult {
   return lockResult(packages, warnings);
 }
 
-/**
- * Offset of `"key":` at or after `from`, else at or after `retryFrom` (a cheap scan; JSON.parse
- * gives no positions), else `from`.
- */
-function findKey(content: string, key: string, from: number, retryFrom = from): number {
-  const re = new RegExp(`"${escapeRegExp(JSON.stringify(key).slice(1, -1))}"\\s*:`, 'g');
-  for (const start of from === retryFrom ? [from] : [from, retryFrom]) {
-    re.lastIndex = start;
-    const match = re.exec(content);
-    if (match) return match.index;
-  }
-  return from;
-}
-
-function lineIndex(content: string): (offset: number) => number {
-  const starts = [0];
-  for (let index = 0; index < content.length; index++) if (content.charCodeAt(index) === 10) starts.push(index + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) low = mid;
-      else high = mid - 1;
+/** Section → entry name → line of its `"name": {`, the first when a key repeats. */
+function entryLines(content: string): Map<string, Map<string, number>> {
+  const sections = new Map<string, Map<string, number>>();
+  scanObjectKeyLines(content, (parents, key, line) => {
+    if (parents.length === 0) {
+      if (!sections.has(key)) sections.set(key, new Map());
+    } else if (parents.length === 1) {
+      const section = sections.get(parents[0] as string);
+      if (section && !section.has(key)) section.set(key, line);
     }
-    return low + 1;
-  };
+    return undefined;
+  });
+  return sections;
 }
 
 export const pipfileLockExtractor: Extractor = {

@@ -19,11 +19,11 @@ import { posix } from 'node:path';
 import type { Extractor } from '../types.js';
 import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { lockResult, makePackage, normalizeName } from './common.js';
 
 /** Bounds on includes: nesting depth and the number of files one top-level file may pull in. */
-const MAX_INCLUDE_DEPTH = 10;
-const MAX_INCLUDED_FILES = 200;
+const { maxIncludeDepth: MAX_INCLUDE_DEPTH, maxIncludedFiles: MAX_INCLUDED_FILES } = INPUT_LIMITS;
 
 type ReadSibling = (relativePath: string) => string | undefined;
 
@@ -50,6 +50,22 @@ export type RequirementParse =
   | { kind: 'invalid'; reason: string };
 
 /**
+ * Where a line's comment starts (`#` at the start or after whitespace), or -1. A scan rather than
+ * the regex `(^|\s+)#.*$`, which retries its `\s+` at every space: quadratic on a long blank run.
+ */
+function commentStart(line: string): number {
+  for (let at = line.indexOf('#'); at >= 0; at = line.indexOf('#', at + 1)) {
+    if (at === 0 || /\s/.test(line[at - 1] as string)) return at;
+  }
+  return -1;
+}
+
+function stripComment(line: string): string {
+  const at = commentStart(line);
+  return at < 0 ? line : line.slice(0, at);
+}
+
+/**
  * Joins backslash continuations as pip does (a comment line never continues) and strips
  * comments (`#` at the start or after whitespace). The line number is where the statement starts.
  */
@@ -58,25 +74,31 @@ export function logicalLines(content: string): LogicalLine[] {
   const result: LogicalLine[] = [];
   let pending: string[] = [];
   let start = 0;
-  const commentRe = /(^|\s+)#.*$/;
   physical.forEach((raw, index) => {
-    const isComment = commentRe.test(raw);
+    const isComment = commentStart(raw) >= 0;
     if (raw.endsWith('\\') && !isComment) {
       if (pending.length === 0) start = index + 1;
-      pending.push(raw.replace(/\\+$/, ''));
+      pending.push(trimBackslashes(raw));
       return;
     }
     const text = pending.length > 0 ? pending.join('') + raw : raw;
     const line = pending.length > 0 ? start : index + 1;
     pending = [];
-    const stripped = text.replace(commentRe, '').trim();
+    const stripped = stripComment(text).trim();
     if (stripped) result.push({ line, text: stripped });
   });
   if (pending.length > 0) {
-    const stripped = pending.join('').replace(commentRe, '').trim();
+    const stripped = stripComment(pending.join('')).trim();
     if (stripped) result.push({ line: start, text: stripped });
   }
   return result;
+}
+
+/** The line without its trailing backslashes (a loop: `/\\+$/` is quadratic on a run of them). */
+function trimBackslashes(line: string): string {
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 92) end--;
+  return line.slice(0, end);
 }
 
 /**
@@ -295,5 +317,6 @@ export const requirementsTxtExtractor: Extractor = {
   id: 'pypi/requirements-txt',
   ecosystem: 'PyPI',
   patterns: ['requirements*.txt', '*requirements*.txt'],
+  lineOriented: true,
   parse: (content, path, readSibling) => parseRequirementsTxt(content, path, readSibling),
 };

@@ -76,9 +76,10 @@ export function parseUvLock(content: string, path: string): ExtractResult {
   const optionalRoots: string[] = [];
   const devRoots: string[] = [];
   for (const member of members) {
-    runtimeRoots.push(...resolve(dependencyRefs(member.dependencies)));
-    optionalRoots.push(...resolve(groupRefs(member['optional-dependencies'])));
-    devRoots.push(...resolve(groupRefs(member['dev-dependencies'])));
+    // loops, not push(...): a member may list more dependencies than a call takes arguments
+    for (const purl of resolve(dependencyRefs(member.dependencies))) runtimeRoots.push(purl);
+    for (const purl of resolve(groupRefs(member['optional-dependencies']))) optionalRoots.push(purl);
+    for (const purl of resolve(groupRefs(member['dev-dependencies']))) devRoots.push(purl);
   }
   const direct = new Set([...runtimeRoots, ...optionalRoots, ...devRoots]);
   const byPurl = new Map(packages.map((pkg) => [pkg.purl, pkg]));

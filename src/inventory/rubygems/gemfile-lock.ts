@@ -137,5 +137,6 @@ export const gemfileLockExtractor: Extractor = {
   id: 'rubygems/gemfile-lock',
   ecosystem: 'RubyGems',
   patterns: ['Gemfile.lock', 'gems.locked'],
+  lineOriented: true,
   parse: (content, path) => parseGemfileLock(content, path),
 };

@@ -4,6 +4,7 @@
  */
 import { ParseError } from '../../model/errors.js';
 import type { ExtractResult } from '../../model/types.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { Extractor } from '../types.js';
 import { jsonValueLines, packagesFromCdx } from './cyclonedx-model.js';
 import type { CdxComponent, CdxDocument } from './cyclonedx-model.js';
@@ -28,7 +29,7 @@ export function parseCycloneDxJson(content: string, path: string): ExtractResult
   if (metaPurl) purlLines.get(metaPurl)?.shift();
 
   const read = (value: unknown, depth: number): CdxComponent[] =>
-    depth > 64
+    depth > INPUT_LIMITS.maxSbomComponentDepth
       ? []
       : array(value).flatMap((entry) => {
           const component = obj(entry);
@@ -53,7 +54,10 @@ export function parseCycloneDxJson(content: string, path: string): ExtractResult
     const ref = str(dep?.ref);
     if (!ref) continue;
     const on = array(dep?.dependsOn).filter((x): x is string => typeof x === 'string');
-    dependencies.set(ref, [...(dependencies.get(ref) ?? []), ...on]);
+    // a ref listed again adds to its list: appended in place, never copied
+    const known = dependencies.get(ref);
+    if (known) for (const child of on) known.push(child);
+    else dependencies.set(ref, on);
   }
 
   const doc: CdxDocument = {

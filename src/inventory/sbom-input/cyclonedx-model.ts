@@ -3,6 +3,7 @@
  * the metadata component and the dependency graph. cyclonedx-json.ts / cyclonedx-xml.ts fill it.
  */
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { packageFromPurl, SkipLog } from './purl-package.js';
 
 export interface CdxComponent {
@@ -23,7 +24,7 @@ export interface CdxDocument {
 }
 
 /** Nested components beyond this depth are not read: a bound against hostile input. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH = INPUT_LIMITS.maxSbomComponentDepth;
 
 function scopeOf(scope: string | undefined): DependencyScope {
   if (scope === 'excluded') return 'dev';

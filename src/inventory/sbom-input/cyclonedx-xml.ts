@@ -1,8 +1,9 @@
 /** CycloneDX XML SBOMs: the same reading as cyclonedx-json.ts, from the XML form (fast-xml-parser). */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ParseError } from '../../model/errors.js';
+import { ParseError, errorMessage } from '../../model/errors.js';
 import type { ExtractResult } from '../../model/types.js';
 import { xmlStartLines } from '../maven/pom-xml.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { Extractor } from '../types.js';
 import { packagesFromCdx } from './cyclonedx-model.js';
 import type { CdxComponent, CdxDocument } from './cyclonedx-model.js';
@@ -41,7 +42,13 @@ function text(value: unknown): string | undefined {
 export function readCycloneDxXml(content: string, path: string): Xml {
   const valid = XMLValidator.validate(content);
   if (valid !== true) throw new ParseError(path, `not well-formed XML at line ${valid.err.line}: ${valid.err.msg}`);
-  const doc = parser.parse(content) as Xml;
+  let doc: Xml;
+  try {
+    doc = parser.parse(content) as Xml;
+  } catch (error) {
+    // the validator lets through some documents the parser refuses (`<?"?><bom/>`)
+    throw new ParseError(path, `cannot parse XML: ${errorMessage(error)}`, { cause: error });
+  }
   const bom = obj(doc.bom);
   const ns = bom ? text(bom['@_xmlns']) : undefined;
   if (!bom || (ns !== undefined && !ns.startsWith('http://cyclonedx.org/schema/bom/'))) {
@@ -55,7 +62,7 @@ export function parseCycloneDxXml(content: string, path: string): ExtractResult 
   const lines = xmlStartLines(content);
 
   const read = (container: unknown, key: string, depth: number): CdxComponent[] => {
-    if (depth > 64) return [];
+    if (depth > INPUT_LIMITS.maxSbomComponentDepth) return [];
     const result: CdxComponent[] = [];
     list(obj(container)?.components).forEach((block, blockIndex) => {
       list(obj(block)?.component).forEach((entry, index) => {
@@ -86,7 +93,10 @@ export function parseCycloneDxXml(content: string, path: string): ExtractResult 
         const childRef = text(obj(child)?.['@_ref']);
         return childRef ? [childRef] : [];
       });
-      dependencies.set(ref, [...(dependencies.get(ref) ?? []), ...on]);
+      // a ref listed again adds to its list: appended in place, never copied
+      const known = dependencies.get(ref);
+      if (known) for (const child of on) known.push(child);
+      else dependencies.set(ref, on);
     }
   }
 

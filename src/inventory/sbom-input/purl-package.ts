@@ -85,11 +85,19 @@ export function packageFromPurl(entry: PurlEntry, path: string, skips: SkipLog):
   const name = ecosystemName(ecosystem, namespace, parsed.name);
   const version = parsed.version ?? entry.version ?? '';
   const qualifiers = parsed.qualifiers ? Object.fromEntries(Object.entries(parsed.qualifiers)) : undefined;
+  let purl: string;
+  try {
+    purl = purlFor(ecosystem, name, version, qualifiers);
+  } catch {
+    // e.g. a lone surrogate, which no purl can encode
+    skips.add('with a name or version no purl can hold', entry.label);
+    return undefined;
+  }
   const pkg: Package = {
     ecosystem,
     name,
     version,
-    purl: purlFor(ecosystem, name, version, qualifiers),
+    purl,
     direct: entry.direct,
     scope: entry.scope,
     location: { path, line: entry.line },

@@ -62,7 +62,11 @@ export function describedIds(root: Json, relationships: SpdxRelationship[]): str
 function edges(relationships: SpdxRelationship[]): { dependsOn: Map<string, string[]>; holds: Map<string, string[]> } {
   const dependsOn = new Map<string, string[]>();
   const holds = new Map<string, string[]>();
-  const add = (map: Map<string, string[]>, from: string, to: string) => map.set(from, [...(map.get(from) ?? []), to]);
+  const add = (map: Map<string, string[]>, from: string, to: string) => {
+    const list = map.get(from);
+    if (list) list.push(to);
+    else map.set(from, [to]);
+  };
   for (const r of relationships) {
     if (r.type === 'DEPENDS_ON') add(dependsOn, r.from, r.to);
     else if (r.type === 'DEPENDENCY_OF') add(dependsOn, r.to, r.from);

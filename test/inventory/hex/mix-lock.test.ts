@@ -65,7 +65,7 @@ describe('malformed mix.lock', () => {
     ['not a map', '[1, 2]', 'not a mix.lock'],
     ['trailing text', '%{} extra', 'unexpected text after the lock map'],
     ['entry not a tuple', '%{"plug": "1.0.0"}', 'plug is not a {:scm, ...} tuple'],
-    ['deep nesting', `%{"a": ${'['.repeat(200)}`, 'nesting too deep'],
+    ['deep nesting', `%{"a": ${'['.repeat(1200)}`, 'nested more than 1000 deep: over the maxNestingDepth limit of 1000'],
     ['hex entry without version', '%{\n  "plug": {:hex, :plug}\n}', 'line 2: hex entry plug has no package name and version'],
   ]);
 });
