@@ -14,7 +14,7 @@ function depsOf(i: number, count: number): number[] {
 
 const HASH = 'sha256:0000000000000000000000000000000000000000000000000000000000000000';
 
-function requirements(count: number): string {
+export function requirements(count: number): string {
   return Array.from({ length: count }, (_, i) => `pkg-${i}==1.${i % 50}.${i} \\\n    --hash=${HASH} \\\n    --hash=${HASH}\n    # via pkg-${i + 1}\n`).join('');
 }
 
@@ -26,21 +26,21 @@ function tomlLock(count: number, header: string, deps: (i: number) => string): s
 }
 
 
-function poetryWithEdges(count: number): string {
+export function poetryWithEdges(count: number): string {
   return Array.from({ length: count }, (_, i) => {
     const edges = depsOf(i, count).map((d) => `pkg-${d} = ">=1"\n`).join('');
     return `[[package]]\nname = "pkg-${i}"\nversion = "1.${i % 50}.${i}"\noptional = false\ngroups = ["${i % 5 === 4 ? 'dev' : 'main'}"]\nfiles = [\n    {file = "pkg-${i}.tar.gz", hash = "${HASH}"},\n]\n\n${edges ? `[package.dependencies]\n${edges}\n` : ''}`;
   }).join('');
 }
 
-function pdm(count: number): string {
+export function pdm(count: number): string {
   return tomlLock(count, 'package', (i) => {
     const deps = depsOf(i, count).map((d) => `    "pkg-${d}>=1",\n`).join('');
     return `groups = ["${i % 5 === 4 ? 'dev' : 'default'}"]\n${deps ? `dependencies = [\n${deps}]\n` : ''}`;
   });
 }
 
-function uv(count: number): string {
+export function uv(count: number): string {
   const root = `[[package]]\nname = "bench"\nversion = "1.0.0"\nsource = { virtual = "." }\ndependencies = [\n    { name = "pkg-0" },\n]\n\n`;
   return `version = 1\n\n${root}${tomlLock(count, 'package', (i) => {
     const deps = depsOf(i, count).map((d) => `    { name = "pkg-${d}" },\n`).join('');
@@ -48,14 +48,14 @@ function uv(count: number): string {
   })}`;
 }
 
-function pylock(count: number): string {
+export function pylock(count: number): string {
   return `lock-version = "1.0"\ncreated-by = "bench"\n\n${tomlLock(count, 'packages', (i) => {
     const deps = depsOf(i, count).map((d) => `{ name = "pkg-${d}" }`).join(', ');
     return deps ? `dependencies = [${deps}]\n` : '';
   })}`;
 }
 
-function pipfile(count: number): string {
+export function pipfile(count: number): string {
   const section = (from: number, to: number) =>
     Object.fromEntries(Array.from({ length: to - from }, (_, k) => [`pkg-${from + k}`, { hashes: [HASH, HASH], version: `==1.${(from + k) % 50}.${from + k}` }]));
   return JSON.stringify({ _meta: { 'pipfile-spec': 6 }, default: section(0, Math.floor(count * 0.8)), develop: section(Math.floor(count * 0.8), count) }, null, 4);

@@ -226,6 +226,31 @@ describe('inventoryDirectory', () => {
     expect(purls(result)).toEqual(['pkg:cargo/serde@1.0.190 good/Cargo.lock:3', 'pkg:npm/left-pad@1.3.0 good/package-lock.json:14']);
   });
 
+  it('reads an empty lockfile, a Git LFS pointer and a hostile file as failed reads, and the rest of the target as usual', () => {
+    const root = tree({
+      'empty/requirements.txt': '',
+      'blank/poetry.lock': ' \n\t\n',
+      'lfs/requirements.txt': 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1024\n',
+      'cut/pnpm-lock.yaml': "lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      react:\n        specifier: ^18.2.0\n        version: 18.2.0\n",
+      'odd/go.mod': 'module example.com/m\n\ngo 1.21\n\nrequire example.com/x\u000bv1.0.0\n',
+      'long/requirements.txt': `flask==1.0\n${'x'.repeat(70_000)}\n`,
+      'good/package-lock.json': packageLock('left-pad', '1.3.0'),
+      'good/requirements.txt': 'requests==2.31.0\n',
+    });
+    const result = inventoryDirectory(root);
+    expect(result.errors.map((error) => `${error.path}: ${error.message.split(':')[0]}`).sort()).toEqual([
+      'blank/poetry.lock: the file is empty',
+      'cut/pnpm-lock.yaml: no "packages" section, yet the project declares 1 registry dependencies',
+      'empty/requirements.txt: the file is empty',
+      'lfs/requirements.txt: the file is a Git LFS pointer, not its content',
+      'long/requirements.txt: line 2 is 70000 characters long',
+      'odd/go.mod: line 5',
+    ]);
+    expect(result.errors.find((error) => error.path === 'odd/go.mod')?.message).toBe('line 5: unexpected character U+000B');
+    expect(result.errors.find((error) => error.path === 'long/requirements.txt')?.message).toContain('over the maxLineLength limit of 65536');
+    expect(paths(result)).toEqual(['good/package-lock.json npm/package-lock 1', 'good/requirements.txt pypi/requirements-txt 1']);
+  });
+
   it('skips the files of a skipped ecosystem and filters its packages out of SBOMs', () => {
     const root = tree({
       'package-lock.json': packageLock('left-pad', '1.3.0'),

@@ -68,6 +68,28 @@ function referenceOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A lockfile without `packages` whose project declares registry dependencies was cut before
+ * that section (pnpm writes it whenever anything is installed): a failed read, not "no packages".
+ */
+function refuseIfCut(doc: Json, path: string): void {
+  const importers: Json[] = isObject(doc.importers) ? Object.values(doc.importers).filter(isObject) : [doc];
+  let declared = 0;
+  for (const importer of importers) {
+    for (const [field] of IMPORTER_FIELDS) {
+      const deps = importer[field];
+      if (!isObject(deps)) continue;
+      for (const value of Object.values(deps)) {
+        const reference = referenceOf(value);
+        if (reference !== undefined && !/^(link|file|workspace):/.test(reference)) declared++;
+      }
+    }
+  }
+  if (declared > 0) {
+    throw new ParseError(path, `no "packages" section, yet the project declares ${declared} registry dependencies: the file is cut short (truncated?)`);
+  }
+}
+
 export function parsePnpmLock(content: string, path: string): ExtractResult {
   const doc = loadYaml(content, path);
   // An empty file (or only comments) lists nothing.
@@ -83,6 +105,7 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
       throw new ParseError(path, `"${field}" must be a mapping`);
     }
   }
+  if (doc.packages === undefined || doc.packages === null) refuseIfCut(doc, path);
   const packages = isObject(doc.packages) ? doc.packages : {};
   const snapshots = isObject(doc.snapshots) ? doc.snapshots : undefined;
   const lines = keyLines(content).nested;
