@@ -184,7 +184,7 @@ function parsePackagesMap(content: string, path: string, packages: Json): Extrac
   const resolve = (fromKey: string, depName: string): string | undefined => {
     const child = `${NODE_MODULES}${depName}`;
     let dir = folderOf.get(fromKey);
-    for (let guard = 0; dir && guard < 256; guard++) {
+    for (let steps = 0; dir && steps <= INPUT_LIMITS.maxNestingDepth; steps++) {
       const key = dir.children?.get(child)?.key;
       if (key !== undefined) return key;
       dir = dir.parent;

@@ -93,3 +93,12 @@ describe('github-actions/workflow extractor', () => {
     expect(() => parseWorkflow(content, 'w.yml')).toThrow(message);
   });
 });
+
+describe('workflow: hostile input', () => {
+  it('a ref no purl can hold (a lone surrogate) is a ParseError at its line', () => {
+    const content = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: "actions/checkout@v4\\ud800"\n';
+    const run = () => parseWorkflow(content, '.github/workflows/ci.yml');
+    expect(run).toThrow(ParseError);
+    expect(run).toThrow(/^\.github\/workflows\/ci\.yml: line 6: "actions\/checkout" "v4\uFFFD" is not a valid package name/);
+  });
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goModExtractor, goToolchainVersion, parseGoMod } from '../../../src/inventory/go/go-mod.js';
 import { inventoryDirs, malformedTests, project, readFixture, sampleTableTests, truncationTests } from '../helpers/sample-suite.js';
+import { ParseError } from '../../../src/model/errors.js';
 
 const { fixtures, samples } = inventoryDirs('go', 'golang/gomod');
 
@@ -132,4 +133,19 @@ describe('malformed go.mod', () => {
 
 describe('truncated input', () => {
   truncationTests(parseGoMod, [samples, fixtures]);
+});
+
+describe('go.mod: odd whitespace and code points', () => {
+  it.each([
+    ['a vertical tab', '\v', 'U+000B'],
+    ['a form feed', '\f', 'U+000C'],
+    ['a no-break space', '\u00a0', 'U+00A0'],
+    ['U+2028', '\u2028', 'U+2028'],
+    ['a byte order mark inside the file', '\ufeff', 'U+FEFF'],
+  ])('%s is a ParseError at its line, never a lexer that stops advancing', (_label, char, code) => {
+    const content = `module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/b${char}v1.0.0\n)\n`;
+    const run = () => parseGoMod(content, 'go.mod');
+    expect(run).toThrow(ParseError);
+    expect(run).toThrow(`go.mod: line 7: unexpected character ${code}`);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/model/errors.js';
 import { bunLockExtractor, jsoncToJson } from '../../../src/inventory/npm/bun-lock.js';
 import { brief, listSamples, readFixture, readSample } from './helpers.js';
+import { bunLock } from '../../../bench/parser-growth.js';
 
 const parse = (content: string) => bunLockExtractor.parse(content, 'bun.lock');
 
@@ -150,5 +151,34 @@ describe('bun.lock samples', () => {
       'bun.lock:14: wrappy-bad2 is not a [name@version, ...] entry; skipped',
     ]);
     expect(parse(readSample('bunlock', 'commits.json5')).warnings).toHaveLength(7);
+  });
+});
+
+describe('bun.lock: hostile and large input', () => {
+  it('reads 20,000 packages with trailing commas in linear time', () => {
+    const result = parse(bunLock(20_000));
+    expect(result.packages).toHaveLength(20_000);
+    expect(result.packages[0]).toMatchObject({ name: 'pkg-0', version: '1.0.0', direct: true });
+    expect(result.packages[0]?.dependsOn).toEqual(['pkg:npm/pkg-1@1.1.1', 'pkg:npm/pkg-2@1.2.2', 'pkg:npm/pkg-3@1.3.3']);
+  });
+
+  it('drops 100,000 trailing commas without copying the text for each', () => {
+    const text = `{"a": [${'[1,],'.repeat(100_000)}],}`;
+    expect(JSON.parse(jsoncToJson(text)).a).toHaveLength(100_000);
+  });
+
+  it('resolves from an install path 1,000 segments deep, one step per segment', () => {
+    const deep = Array.from({ length: 1_000 }, (_, i) => `p${i}`);
+    const packages: Record<string, unknown> = { dep: ['dep@1.0.0', '', {}, 'sha512-A'] };
+    for (let i = 1; i <= deep.length; i++) packages[deep.slice(0, i).join('/')] = [`p${i - 1}@1.0.${i}`, '', { dependencies: { dep: '^1.0.0' } }, 'sha512-A'];
+    const result = parse(JSON.stringify({ lockfileVersion: 1, workspaces: { '': { name: 'x' } }, packages }));
+    expect(result.packages).toHaveLength(1_001);
+    expect(result.packages.find((pkg) => pkg.name === 'p999')?.dependsOn).toEqual(['pkg:npm/dep@1.0.0']);
+  });
+
+  it('a name no purl can hold (a lone surrogate) is a ParseError at its line', () => {
+    const text = '{\n  "lockfileVersion": 1,\n  "packages": {\n    "x\\ud800": ["x\\ud800@1.0.0", "", {}, "sha512-A"],\n  },\n}';
+    expect(() => parse(text)).toThrow(ParseError);
+    expect(() => parse(text)).toThrow(/^bun\.lock: line 4: "x\uFFFD" "1\.0\.0" is not a valid package name and version/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../src/model/errors.js';
+import { InputLimitError, ParseError } from '../../../src/model/errors.js';
 import { packageLockExtractor } from '../../../src/inventory/npm/package-lock.js';
 import { brief, listSamples, readFixture, readSample } from './helpers.js';
+import { deepPackageLockV1 } from '../../../bench/parser-growth.js';
 
 const parse = (content: string, path = 'package-lock.json', readSibling?: (p: string) => string | undefined) =>
   packageLockExtractor.parse(content, path, readSibling);
@@ -220,5 +221,44 @@ describe('package-lock.json samples', () => {
     ]);
     const cssnanoPreset = result.packages.find((p) => p.name === 'cssnano-preset-default');
     expect(cssnanoPreset?.dependsOn).toHaveLength(29);
+  });
+});
+
+describe('package-lock.json: hostile and large input', () => {
+  it('reads a v1 tree 1,000 levels deep in linear time, with lines and nearest-first edges', () => {
+    const result = parse(deepPackageLockV1(1_000));
+    expect(result.packages).toHaveLength(1_000);
+    const byName = new Map(result.packages.map((pkg) => [pkg.name, pkg]));
+    expect(byName.get('d0')?.location.line).toBe(5);
+    expect(byName.get('d999')?.location.line).toBe(1_004);
+    expect(byName.get('d500')?.dependsOn).toEqual(['pkg:npm/d0@1.0.0', 'pkg:npm/d501@1.0.501']);
+    // every entry requires d0, so without a package.json beside it d0 is not taken as direct
+    expect(byName.get('d0')?.direct).toBe(false);
+    expect(byName.get('d999')?.dependsOn).toEqual(['pkg:npm/d0@1.0.0']);
+  });
+
+  it.each([20_000, 100_000])('refuses a v1 tree %i levels deep with the maxNestingDepth limit named', (depth) => {
+    const run = () => parse(deepPackageLockV1(depth));
+    expect(run).toThrow(InputLimitError);
+    expect(run).toThrow('package-lock.json: "dependencies" nested more than 1000 levels deep: over the maxNestingDepth limit of 1000');
+  });
+
+  it('resolves v2 keys nested 300 node_modules deep without re-reading the long keys', () => {
+    const packages: Record<string, unknown> = { '': { name: 'app', dependencies: { m0: '1' } } };
+    let key = '';
+    for (let i = 0; i < 300; i++) {
+      key = `${key ? `${key}/` : ''}node_modules/m${i}`;
+      packages[key] = { version: `1.0.${i}`, dependencies: { [`m${i + 1}`]: '1', top: '1' } };
+    }
+    packages['node_modules/top'] = { version: '2.0.0' };
+    const result = parse(JSON.stringify({ lockfileVersion: 3, packages }));
+    expect(result.packages).toHaveLength(301);
+    expect(result.packages.find((pkg) => pkg.name === 'm298')?.dependsOn).toEqual(['pkg:npm/m299@1.0.299', 'pkg:npm/top@2.0.0']);
+  });
+
+  it('a name no purl can hold (a lone surrogate) is a ParseError at its line, not a URIError', () => {
+    const text = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/\ud800': { version: '1.0.0' } } }, null, 2);
+    expect(() => parse(text)).toThrow(ParseError);
+    expect(() => parse(text)).toThrow(/^package-lock\.json: line 5: "\uFFFD" "1\.0\.0" is not a valid package name/);
   });
 });

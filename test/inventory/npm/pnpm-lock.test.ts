@@ -219,3 +219,26 @@ const EXPECTED_V6 = [
   'react@18.2.0 transitive runtime L34',
   'string-width@4.2.3 direct runtime L38 alias=string-width-cjs',
 ];
+
+describe('pnpm-lock.yaml: cut or hostile', () => {
+  const head = "lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      react:\n        specifier: ^18.2.0\n        version: 18.2.0\n";
+
+  it('a file cut before `packages:` is a failed read, not "no packages"', () => {
+    expect(() => parse(head)).toThrow(ParseError);
+    expect(() => parse(head)).toThrow('pnpm-lock.yaml: no "packages" section, yet the project declares 1 registry dependencies: the file is cut short (truncated?)');
+    // 5.x/6.x single-project files declare at the top level
+    expect(() => parse("lockfileVersion: 5.4\nspecifiers:\n  a: ^1.0.0\ndependencies:\n  a: 1.0.0\n")).toThrow(/no "packages" section/);
+  });
+
+  it('a project whose only dependencies are links or workspaces has no packages section, and that is fine', () => {
+    const links = "lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      lib:\n        specifier: workspace:*\n        version: link:../lib\n";
+    expect(parse(links).packages).toEqual([]);
+    expect(parse("lockfileVersion: '6.0'\n").packages).toEqual([]);
+  });
+
+  it('a name no purl can hold (a lone surrogate) is a ParseError at its line', () => {
+    const content = `${head}\npackages:\n  "react\\ud800@18.2.0":\n    resolution: {integrity: sha512-AAAA}\n`;
+    expect(() => parse(content)).toThrow(ParseError);
+    expect(() => parse(content)).toThrow(/^pnpm-lock\.yaml: line 11: "react\uFFFD" "18\.2\.0" is not a valid package name/);
+  });
+});

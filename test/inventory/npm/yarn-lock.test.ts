@@ -192,3 +192,12 @@ describe('yarn.lock samples', () => {
     );
   });
 });
+
+describe('yarn.lock: hostile input', () => {
+  it('a name no purl can hold (a lone surrogate) is a ParseError at its line', () => {
+    const content = '# yarn lockfile v1\n\n"left-pad\\ud800@^1.0.0":\n  version "1.3.0"\n  resolved "https://example.invalid/left-pad/-/left-pad-1.3.0.tgz"\n';
+    const run = () => yarnLockExtractor.parse(content, 'yarn.lock');
+    expect(run).toThrow(ParseError);
+    expect(run).toThrow(/^yarn\.lock: line 3: "left-pad\uFFFD" "1\.3\.0" is not a valid package name/);
+  });
+});

@@ -54,3 +54,12 @@ describe('malformed packages.lock.json', () => {
 describe('truncated input', () => {
   truncationTests(parsePackagesLock, [samples, fixtures]);
 });
+
+describe('packages.lock.json: hostile input', () => {
+  it('finds the line of a 600,000-character id without building a RegExp from it', () => {
+    const id = `N${'a'.repeat(600_000)}`;
+    const content = JSON.stringify({ version: 1, dependencies: { 'net8.0': { Small: { type: 'Direct', resolved: '1.0.0' }, [id]: { type: 'Transitive', resolved: '2.0.0' } } } }, null, 2);
+    const result = parsePackagesLock(content, 'packages.lock.json');
+    expect(result.packages.map((pkg) => `${pkg.name.slice(0, 5)} ${pkg.location.line}`)).toEqual(['Small 5', 'Naaaa 9']);
+  });
+});

@@ -68,3 +68,12 @@ describe('malformed composer.lock', () => {
 describe('truncated input', () => {
   truncationTests(parseComposerLock, [samples, fixtures]);
 });
+
+describe('composer.lock: hostile input', () => {
+  it('finds the line of a 600,000-character name without building a RegExp from it', () => {
+    const name = `vendor/${'a'.repeat(600_000)}`;
+    const content = JSON.stringify({ packages: [{ name: 'vendor/small', version: '1.0.0', authors: [{ name: 'Someone' }] }, { name, version: '2.0.0' }] }, null, 4);
+    const result = parseComposerLock(content, 'composer.lock');
+    expect(result.packages.map((pkg) => pkg.location.line)).toEqual([4, 13]);
+  });
+});

@@ -84,3 +84,11 @@ describe('pypi extractors on cut-short samples', () => {
     });
   }
 });
+
+describe('entryLines: hostile input', () => {
+  it('finds inline-table names of 600,000 characters without building a RegExp from them', () => {
+    const long = 'a'.repeat(600_000);
+    const content = `packages = [\n  { name = "x", version = "1" },\n  { name = "${long}", version = "2" },\n]\n`;
+    expect(entryLines(content, 'package', ['x', long, 'missing'])).toEqual([2, 3, 1]);
+  });
+});

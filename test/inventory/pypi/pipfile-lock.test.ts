@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parsePipfileLock, pipfileLockExtractor } from '../../../src/inventory/pypi/pipfile-lock.js';
 import { claims, compact, fixturesDir, readSample } from './helpers.js';
 import { expectParseError, fixtureTests, sampleTests } from './suite.js';
+import { ParseError } from '../../../src/model/errors.js';
 
 describe('pipfile-lock: fixtures', () => {
   fixtureTests(pipfileLockExtractor, 'pipfile-lock');
@@ -59,5 +60,22 @@ describe('pipfile-lock: pieces', () => {
     expectParseError(pipfileLockExtractor, '[]', 'Pipfile.lock', /top level must be a JSON object/);
     expectParseError(pipfileLockExtractor, '{"default": []}', 'Pipfile.lock', /"default" must be an object/);
     expectParseError(pipfileLockExtractor, '{"name": "x"}', 'Pipfile.lock', /no "_meta", "default" or "develop"/);
+  });
+});
+
+describe('pipfile-lock: hostile input', () => {
+  it('finds the line of a 600,000-character name without building a RegExp from it', () => {
+    const name = 'a'.repeat(600_000);
+    const content = JSON.stringify({ _meta: {}, default: { flask: { version: '==2.0.1' }, [name]: { version: '==1.0' } } }, null, 2);
+    const result = parsePipfileLock(content, 'Pipfile.lock');
+    expect(result.packages.map((pkg) => pkg.location.line)).toEqual([4, 7]);
+    expect(result.packages[1]?.name).toBe(name);
+  });
+
+  it('a name no purl can hold (a lone surrogate) is a ParseError at its line', () => {
+    const content = '{\n  "_meta": {},\n  "default": {\n    "flask\\ud800": { "version": "==2.0.1" }\n  }\n}';
+    const run = () => parsePipfileLock(content, 'Pipfile.lock');
+    expect(run).toThrow(ParseError);
+    expect(run).toThrow(/^Pipfile\.lock: line 4: "flask\uFFFD" "2\.0\.1" is not a valid package name/);
   });
 });

@@ -118,3 +118,20 @@ describe('requirements-txt: pieces', () => {
     expectParseError(requirementsTxtExtractor, 'flask==3.0\n\u0000\u0001\u0002PK', 'requirements.txt', /NUL bytes/);
   });
 });
+
+describe('requirements.txt: long lines', () => {
+  it('strips a comment after 1 MB of spaces in linear time', () => {
+    const result = parseRequirementsTxt(`flask==2.0.1${' '.repeat(1_000_000)}# web\nrequests==2.31.0\n`, 'requirements.txt');
+    expect(result.packages.map((pkg) => `${pkg.name}@${pkg.version}:${pkg.location.line}`)).toEqual(['flask@2.0.1:1', 'requests@2.31.0:2']);
+  });
+
+  it('reads a line ending in 200,000 backslashes as one continuation', () => {
+    const result = parseRequirementsTxt(`flask==2.0.1 ${'\\'.repeat(200_000)}\nrequests==2.31.0\n`, 'requirements.txt');
+    expect(result.packages.map((pkg) => pkg.name)).toEqual(['flask']);
+  });
+
+  it('reads a 600,000-character name without building a RegExp from it', () => {
+    const name = 'a'.repeat(600_000);
+    expect(parseRequirementsTxt(`${name}==1.0\n`, 'requirements.txt').packages[0]?.name).toBe(name);
+  });
+});

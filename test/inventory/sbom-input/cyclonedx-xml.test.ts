@@ -47,3 +47,11 @@ describe('sbom-input/cyclonedx-xml', () => {
     });
   });
 });
+
+describe('CycloneDX XML: hostile input', () => {
+  it('a document the validator passes and the parser refuses is a ParseError naming the file', () => {
+    const run = () => parseCycloneDxXml('<?"?><bom/>', 'bom.cdx.xml');
+    expect(run).toThrow(ParseError);
+    expect(run).toThrow(/^bom\.cdx\.xml: /);
+  });
+});
