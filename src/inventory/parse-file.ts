@@ -47,7 +47,7 @@ export function refuseUnreadable(content: string, path: string): void {
     throw new ParseError(path, 'the file is empty: Sieve cannot tell "no packages" from a file that was cut or not yet written, so it is not read');
   }
   if (LFS_POINTER.test(content.slice(0, 128))) {
-    throw new ParseError(path, 'the file is a Git LFS pointer, not its content: fetch the LFS objects (git lfs pull) for Sieve to read it');
+    throw new ParseError(path, 'the file is a Git LFS pointer, not its content: Sieve does not fetch LFS objects; scan a checkout where git lfs pull ran, or exclude the file');
   }
 }
 
