@@ -79,15 +79,16 @@ export function cycloneDxXml(count: number): string {
   return `<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1">\n  <components>\n${components}  </components>\n  <dependencies>\n${dependencies}  </dependencies>\n</bom>\n`;
 }
 
+/** An image-style SPDX document: the root package depends on every package (one long edge list). */
 export function spdxJson(count: number): string {
-  const packages = range(count).map((i) => ({
-    SPDXID: `SPDXRef-p${i}`,
-    name: `p${i}`,
-    versionInfo: `1.0.${i}`,
-    externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:npm/p${i}@1.0.${i}` }],
-  }));
+  const purlRef = (purl: string) => [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }];
+  const packages = [
+    { SPDXID: 'SPDXRef-root', name: 'bench-image', versionInfo: '1.0.0' },
+    ...range(count).map((i) => ({ SPDXID: `SPDXRef-p${i}`, name: `p${i}`, versionInfo: `1.0.${i}`, externalRefs: purlRef(`pkg:npm/p${i}@1.0.${i}`) })),
+  ];
   const relationships = [
-    ...range(count).map((i) => ({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: `SPDXRef-p${i}` })),
+    { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-root' },
+    ...range(count).map((i) => ({ spdxElementId: 'SPDXRef-root', relationshipType: 'DEPENDS_ON', relatedSpdxElement: `SPDXRef-p${i}` })),
     ...range(count).flatMap((i) => depsOf(i, count).map((d) => ({ spdxElementId: `SPDXRef-p${i}`, relationshipType: 'DEPENDS_ON', relatedSpdxElement: `SPDXRef-p${d}` }))),
   ];
   return JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'bench', dataLicense: 'CC0-1.0', packages, relationships }, null, 2);

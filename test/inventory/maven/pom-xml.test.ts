@@ -196,3 +196,13 @@ describe('maven/pom-xml on the shared samples', () => {
     ]);
   });
 });
+
+describe('pom.xml: hostile properties', () => {
+  it('a property that doubles at every pass stays unresolved (unpinned) instead of growing without bound', () => {
+    const chain = Array.from({ length: 10 }, (_, i) => `<p${i}>\${p${i + 1}}\${p${i + 1}}\${p${i + 1}}\${p${i + 1}}</p${i}>`).join('');
+    const pom = `<project><groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties>${chain}<p10>${'9'.repeat(100)}</p10></properties><dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>\${p0}</version></dependency></dependencies></project>`;
+    const result = parsePomXml(pom, 'pom.xml');
+    expect(result.packages).toHaveLength(1);
+    expect(result.packages[0]).toMatchObject({ name: 'x:y', version: '', unpinned: true });
+  });
+});

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSpdxJson, spdxJsonExtractor } from '../../../src/inventory/sbom-input/spdx-json.js';
 import { ParseError } from '../../../src/model/errors.js';
+import { spdxJson } from '../../../bench/parser-growth.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = (name: string) => readFileSync(path.join(repoRoot, 'fixtures/inventory/sbom-input', name), 'utf8');
@@ -65,5 +66,13 @@ describe('sbom-input/spdx-json', () => {
   ])('throws ParseError for %s', (text, message) => {
     expect(() => parseSpdxJson(text, 'x.spdx.json')).toThrow(ParseError);
     expect(() => parseSpdxJson(text, 'x.spdx.json')).toThrow(message);
+  });
+});
+
+describe('sbom-input/spdx-json: large graphs', () => {
+  it('reads an image of 40,000 packages without copying its root\'s edge list for each edge', () => {
+    const result = parseSpdxJson(spdxJson(40_000), 'image.spdx.json');
+    expect(result.packages).toHaveLength(40_000);
+    expect(result.packages.every((pkg) => pkg.direct)).toBe(true);
   });
 });
