@@ -144,6 +144,8 @@ function parsePackagesMap(content: string, path: string, packages: Json): Extrac
   // Object.entries call on it sorts the keys again.
   const entries = new Map<string, Json>();
   for (const [key, entry] of Object.entries(packages)) if (isObject(entry)) entries.set(key, entry);
+  // refused before the work, not after: a million-entry lockfile is not one Sieve reads
+  if (entries.size > INPUT_LIMITS.maxEntries) throw new InputLimitError(path, 'maxEntries', INPUT_LIMITS.maxEntries, `${entries.size} entries`);
 
   const root = entries.get('') ?? {};
   const patterns = workspacePatterns(root);
