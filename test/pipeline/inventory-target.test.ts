@@ -55,15 +55,10 @@ describe('inventoryTarget: a file Sieve could not read keeps its findings open',
     const runId = `run-${run}`;
     const at = `2026-11-${String(run).padStart(2, '0')}T00:00:00.000Z`;
     store.beginRun(runId, at);
-    const { touched } = store.recordTarget({ runId, target: 'app', at, findings, failures: inventory.failures, inventory: inventory.snapshot }, () => ({
-      runId,
-      target: 'app',
-      startedAt: at,
-      finishedAt: at,
-      status: inventory.failures.length ? 'partial' : 'ok',
-      errors: inventory.failures,
-      counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 },
-    }));
+    const { touched } = store.recordTarget(
+      { runId, target: { name: 'app', key: 'app' }, at, startedAt: at, findings, failures: inventory.failures, inventory: inventory.snapshot },
+      undefined,
+    );
     return { inventory, transitions: touched.map((finding) => finding.lastTransition) };
   }
   const openCount = () => store.findings({ target: 'app', state: 'open' }).length;
@@ -77,7 +72,7 @@ describe('inventoryTarget: a file Sieve could not read keeps its findings open',
     expect(scan('jinja2==2.4.1\n').transitions).toEqual(['new']);
     const { inventory, transitions } = scan(content);
     expect(inventory.failures).toHaveLength(1);
-    expect(inventory.failures[0]).toMatchObject({ stage: 'inventory', source: 'osv', path: 'requirements.txt' });
+    expect(inventory.failures[0]).toMatchObject({ stage: 'inventory', scope: { kind: 'dependencies', lockfile: 'requirements.txt' } });
     expect(inventory.failures[0]?.message).toMatch(/^requirements\.txt: (the file is empty|the file is a Git LFS pointer|line 1 is \d+ characters long)/);
     expect(transitions).toEqual([]);
     expect(openCount()).toBe(1);
