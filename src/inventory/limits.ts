@@ -19,6 +19,8 @@ export const INPUT_LIMITS = {
   maxNestingDepth: 1_000,
   /** Package entries one file may list (a monorepo's lockfile holds tens of thousands). */
   maxEntries: 500_000,
+  /** Warnings kept per file; the rest are counted in one last warning. */
+  maxWarningsPerFile: 1_000,
   /** Nested SBOM components read; deeper ones are left out with a warning. */
   maxSbomComponentDepth: 64,
   /** requirements.txt `-r`/`-c` includes: nesting, and files one top-level file pulls in. */

@@ -31,6 +31,13 @@ export function parseLockfile(
   if (result.packages.length > INPUT_LIMITS.maxEntries) {
     throw new InputLimitError(path, 'maxEntries', INPUT_LIMITS.maxEntries, `${result.packages.length} packages`);
   }
+  const warnings = result.warnings ?? [];
+  if (warnings.length > INPUT_LIMITS.maxWarningsPerFile) {
+    // a file of 200,000 skipped entries must not flood the summary (or a caller's push(...))
+    const kept = warnings.slice(0, INPUT_LIMITS.maxWarningsPerFile);
+    kept.push(`${path}: ${warnings.length - kept.length} more warnings not shown (maxWarningsPerFile)`);
+    return { ...result, warnings: kept };
+  }
   return result;
 }
 

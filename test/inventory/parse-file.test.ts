@@ -60,6 +60,13 @@ describe('parseLockfile: what every format shares', () => {
     expect(error.message).toMatch(/^fake\.lock: 500001 packages: over the maxEntries limit of 500000$/);
   });
 
+  it('keeps at most maxWarningsPerFile warnings and counts the rest', () => {
+    const noisy = fake(() => ({ packages: [], warnings: Array.from({ length: 200_000 }, (_, i) => `fake.lock:${i + 1}: skipped`) }));
+    const warnings = parseLockfile(noisy, 'x', 'fake.lock').warnings ?? [];
+    expect(warnings).toHaveLength(INPUT_LIMITS.maxWarningsPerFile + 1);
+    expect(warnings.at(-1)).toBe('fake.lock: 199000 more warnings not shown (maxWarningsPerFile)');
+  });
+
   it('turns a parser bug into a ParseError naming the file and the extractor', () => {
     const buggy = fake(() => {
       throw new TypeError('cannot read properties of undefined');
