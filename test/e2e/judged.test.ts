@@ -22,8 +22,9 @@ function packageLock(name: string, version: string): string {
   return `${JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`;
 }
 
-function writeOsvDb(dir: string): string {
+function writeOsvDb(dir: string, withdrawn?: string): string {
   const record = {
+    ...(withdrawn ? { withdrawn } : {}),
     schema_version: '1.6.0',
     id: ADVISORY,
     modified: '2026-10-01T00:00:00Z',
@@ -55,6 +56,7 @@ interface Listed {
   id: string;
   kind: string;
   state: string;
+  closedReason?: string;
   newReason?: string;
   rule?: { id: string };
   vulnerability?: { id: string };
@@ -210,5 +212,16 @@ describe('one judged finding across every output', () => {
       'js/insecure-randomness suppressed',
       'js/sql-injection open',
     ]);
+  });
+
+  it('an advisory withdrawn from the data closes its finding as withdrawn, not fixed, and the weekly diff shows it apart', async () => {
+    writeOsvDb(join(root, 'osv'), '2026-11-08T00:00:00Z');
+    const result = await scan('2026-11-09T03:00:00Z');
+    expect(result.code).toBe(0);
+    expect(result.counts).toMatchObject({ fixed: 0, withdrawn: 1 });
+    expect(findings('2026-11-09T04:00:00Z').find((finding) => finding.id === dependencyId)).toMatchObject({ state: 'fixed', closedReason: 'withdrawn' });
+    const diff = JSON.parse(run(['export', '--since', '2026-11-09', '--format', 'json'], '2026-11-09T04:00:00Z').stdout) as { totals: Record<string, number>; rows: Array<{ id: string; transition: string }> };
+    expect(diff.rows.filter((row) => row.id === dependencyId).map((row) => row.transition)).toEqual(['withdrawn']);
+    expect(diff.totals).toMatchObject({ fixed: 0, withdrawn: 1 });
   });
 });
