@@ -106,3 +106,14 @@ describe("the tool's own fingerprints and the flagged line's own text", () => {
     expect(keyOf('const a = 1;\neval(y);\n')).not.toBe(before);
   });
 });
+
+describe("GitHub's line hash alone does not survive an edit below a short flagged line", () => {
+  it('changes the hash of line 3 when line 4 changes, while its own text (lineKey) stays', async () => {
+    const { primaryLocationLineHashes } = await import('../../src/sarif/line-hash.js');
+    const { lineKey } = await import('../../src/sarif/import.js');
+    const before = ['const db = require("./db");', 'module.exports = (q) =>', '  db.query(q);', '', ''].join('\n');
+    const after = ['const db = require("./db");', 'module.exports = (q) =>', '  db.query(q);', '// appended below the flagged line', 'module.exports.extra = true;', ''].join('\n');
+    expect(primaryLocationLineHashes(after)[2]).not.toBe(primaryLocationLineHashes(before)[2]);
+    expect(lineKey(after.split('\n')[2]!)).toBe(lineKey(before.split('\n')[2]!));
+  });
+});
