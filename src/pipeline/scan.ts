@@ -18,7 +18,7 @@ import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
 import { writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
 import type { Policy } from '../model/judgement.js';
-import { describeScope, scopeFile } from '../model/scope.js';
+import { coveredByAny, describeScope, scopeFile } from '../model/scope.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
 
 export interface ScanRequest {
@@ -318,6 +318,14 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   record.categories = categories;
   store.saveTargetScan(record);
 
+  // Absence of evidence is not a fix, and the summary says why a tool's findings stayed open.
+  const unread = new Map<string, number>();
+  for (const finding of recorded.open) {
+    if (finding.kind !== 'code' || evidence.tools.includes(finding.source.toLowerCase()) || coveredByAny(failures, finding)) continue;
+    unread.set(finding.source, (unread.get(finding.source) ?? 0) + 1);
+  }
+  const kept = [...unread].map(([tool, count]) => `${tool}: no output was read in this run, so its ${count} open finding(s) keep their state`);
+
   const cut = writeTargetOutputs(context.runDir, target, {
     packages: evidence.packages,
     commit,
@@ -330,7 +338,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   for (const warning of cut) logger.warn(warning, { target: target.name });
   for (const failure of failures) logger.warn('stage failed', { target: target.name, stage: failure.stage, scope: describeScope(failure.scope), message: failure.message });
   logger.info('target scanned', { target: target.name, commit, status: record.status, ...record.counts });
-  return { summary: toSummary(target, record, [...evidence.warnings, ...cut]), alerts: recorded.alerts };
+  return { summary: toSummary(target, record, [...evidence.warnings, ...kept, ...cut]), alerts: recorded.alerts };
 }
 
 /** Tools whose version differs from the one in the target's previous scan. */

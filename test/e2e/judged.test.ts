@@ -88,8 +88,8 @@ describe('one judged finding across every output', () => {
     const codeScanning = JSON.parse(readFileSync(join(runDir, 'targets', 'app', 'code-scanning.sarif'), 'utf8')) as {
       runs: Array<{ results: Array<{ properties: Record<string, string>; suppressions?: Array<{ status: string; justification: string }> }> }>;
     };
-    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { targets: Array<{ counts: Record<string, number> }> };
-    return { ...result, newItems, codeScanning, counts: summary.targets[0]!.counts };
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { targets: Array<{ counts: Record<string, number>; warnings: string[] }> };
+    return { ...result, newItems, codeScanning, counts: summary.targets[0]!.counts, warnings: summary.targets[0]!.warnings };
   }
 
   /** Everything each output says of one finding at a time. */
@@ -223,5 +223,15 @@ describe('one judged finding across every output', () => {
     const diff = JSON.parse(run(['export', '--since', '2026-11-09', '--format', 'json'], '2026-11-09T04:00:00Z').stdout) as { totals: Record<string, number>; rows: Array<{ id: string; transition: string }> };
     expect(diff.rows.filter((row) => row.id === dependencyId).map((row) => row.transition)).toEqual(['withdrawn']);
     expect(diff.totals).toMatchObject({ fixed: 0, withdrawn: 1 });
+  });
+
+  it('a tool whose output is missing keeps its findings open, and the summary says why', async () => {
+    app.remove('ci/codeql.sarif');
+    app.commit('CI artifact not published this time');
+    const result = await scan('2026-11-10T03:00:00Z');
+    expect(result.code).toBe(0);
+    expect(result.counts).toMatchObject({ fixed: 0, open: 1 });
+    expect(result.warnings).toContain('codeql: no output was read in this run, so its 1 open finding(s) keep their state');
+    expect(findings('2026-11-10T04:00:00Z', ['--target', 'app', '--state', 'open']).map((finding) => finding.id)).toEqual([codeId]);
   });
 });
