@@ -53,6 +53,26 @@ export interface Package {
   unpinned?: boolean;
   /** The name it is installed under when that differs from the real name (npm `alias@npm:real@1`). */
   alias?: string;
+  /**
+   * Where it comes from when not from the ecosystem's registry: the project's own code (a
+   * workspace member, a path dependency) or a git repository. Such packages are listed in the
+   * SBOM but never matched against registry advisories. Absent means the registry.
+   */
+  source?: PackageSource;
+  /** For `local`, the path as the file writes it; for `git`, the repository URL (and commit). */
+  sourceRef?: string;
+  /**
+   * The version is the lower bound of a declared range (`jinja2>=2.11.0` gives 2.11.0), not a
+   * resolved version: the range as written. Matched like osv-scanner does, findings say so.
+   */
+  declaredRange?: string;
+}
+
+export type PackageSource = 'registry' | 'local' | 'git';
+
+/** True when the package comes from its ecosystem's registry, the only ones advisories describe. */
+export function fromRegistry(pkg: Pick<Package, 'source'>): boolean {
+  return pkg.source === undefined || pkg.source === 'registry';
 }
 
 /** What one extractor made of one file. */

@@ -5,6 +5,7 @@ import { SieveError } from '../model/errors.js';
 import { baseEcosystem } from '../model/package-name.js';
 import type { OsvProvenance } from '../model/records.js';
 import type { Finding, Package } from '../model/types.js';
+import { fromRegistry } from '../model/types.js';
 import { recordProblem } from './db.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
 import { fetchWithRetry, type RetryOptions } from './http.js';
@@ -110,10 +111,11 @@ export async function queryOsvApi(
   options: ApiOptions = {},
 ): Promise<{ findings: Finding[]; problems: string[]; provenance: OsvProvenance }> {
   const base = (options.baseUrl ?? DEFAULT_OSV_API_BASE).replace(/\/+$/, '');
-  const pinned = packages.filter((pkg) => pkg.version !== '' && !pkg.unpinned);
+  const fromRegistries = packages.filter(fromRegistry);
+  const pinned = fromRegistries.filter((pkg) => pkg.version !== '' && !pkg.unpinned);
   const problems: string[] = [];
-  if (pinned.length < packages.length) {
-    problems.push(`${packages.length - pinned.length} packages without a pinned version not looked up in OSV`);
+  if (pinned.length < fromRegistries.length) {
+    problems.push(`${fromRegistries.length - pinned.length} packages without a pinned version not looked up in OSV`);
   }
   const found = await queryAll(pinned, options, base);
   const newest = new Map<string, string | undefined>();

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { errorMessage } from '../model/errors.js';
 import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
 import type { Finding, Package } from '../model/types.js';
+import { fromRegistry } from '../model/types.js';
 import { schemeFor } from '../versioning/registry.js';
 import type { VersionScheme } from '../versioning/types.js';
 import type { SeverityScore } from './severity.js';
@@ -610,6 +611,12 @@ export function matchPackages(packages: Package[], index: OsvIndex): { findings:
         reportedMissing.add(ecosystem);
         problems.push(`no OSV data for ${ecosystem}: run sieve db update or sieve db import`);
       }
+      continue;
+    }
+    // The project's own code and git checkouts are not what registry advisories describe; whatever
+    // was found on them before is not known to be fixed, so they stay undecided.
+    if (!fromRegistry(pkg)) {
+      undecided.push(pkg);
       continue;
     }
     if (pkg.unpinned || pkg.version === '') {

@@ -1,5 +1,6 @@
 import type { OsvProvenance } from '../model/records.js';
 import type { Finding, Package, StageFailure } from '../model/types.js';
+import { fromRegistry } from '../model/types.js';
 import { loadOsvIndex } from './db.js';
 import { matchPackage, matchPackages } from './match.js';
 import type { OsvRecord, PackageMatch } from './types.js';
@@ -41,7 +42,9 @@ export function offlineSource(osvDir: string): VulnerabilitySource {
       const keepOpen: StageFailure[] = undecided.map((pkg) => ({
         stage: 'osv',
         scope: { kind: 'dependencies', lockfile: pkg.location.path, package: pkg.name },
-        message: `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`,
+        message: fromRegistry(pkg)
+          ? `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`
+          : `${pkg.name} comes from ${pkg.source === 'git' ? 'git' : 'a local path'}, not a registry: not matched`,
       }));
       return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures, keepOpen };
     },

@@ -26,6 +26,12 @@ export const SIEVE_PROPERTIES = {
   location: 'sieve:location',
   unpinned: 'sieve:unpinned',
   ecosystem: 'sieve:ecosystem',
+  /** `local` or `git`: not from the registry, so not matched against its advisories. */
+  source: 'sieve:source',
+  /** The local path as the file writes it (git sources are an externalReference instead). */
+  sourcePath: 'sieve:source-path',
+  /** The version is the lower bound of this declared range, not a resolved version. */
+  declaredRange: 'sieve:declared-range',
 } as const;
 
 /** One purl's merged view: the same package can be found in several files or lockfiles. */
@@ -131,6 +137,13 @@ function componentFor(entry: Merged): Models.Component {
   props.add(new Models.Property(SIEVE_PROPERTIES.ecosystem, entry.pkg.ecosystem));
   if (entry.scope === 'dev') props.add(new Models.Property(SIEVE_PROPERTIES.scope, 'dev'));
   if (entry.unpinned) props.add(new Models.Property(SIEVE_PROPERTIES.unpinned, 'true'));
+  if (entry.pkg.declaredRange) props.add(new Models.Property(SIEVE_PROPERTIES.declaredRange, entry.pkg.declaredRange));
+  if (entry.pkg.source === 'local' || entry.pkg.source === 'git') {
+    props.add(new Models.Property(SIEVE_PROPERTIES.source, entry.pkg.source));
+    const ref = entry.pkg.sourceRef;
+    if (ref && entry.pkg.source === 'local') props.add(new Models.Property(SIEVE_PROPERTIES.sourcePath, ref));
+    if (ref && entry.pkg.source === 'git') component.externalReferences.add(new Models.ExternalReference(ref, Enums.ExternalReferenceType.VCS));
+  }
   // The library (10.x) has no evidence.occurrences model, so locations are properties.
   const seen = new Set<string>();
   for (const location of entry.locations) {

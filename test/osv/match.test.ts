@@ -198,4 +198,14 @@ describe('matchPackages', () => {
       '1 package without a pinned version not matched against OSV',
     ]);
   });
+
+  it('never matches packages from a local path or git against registry advisories, and keeps their findings undecided', () => {
+    const local = { ...pkg('npm', 'fixed-pkg', '1.1.0'), source: 'local' as const, sourceRef: 'packages/fixed-pkg' };
+    const git = { ...pkg('npm', 'fixed-pkg', '1.1.0'), source: 'git' as const, sourceRef: 'https://example.org/a/b.git#abc' };
+    const registry = { ...pkg('npm', 'fixed-pkg', '1.1.0'), source: 'registry' as const };
+    const result = matchPackages([local, git, registry], index());
+    expect(result.findings).toHaveLength(1);
+    expect(result.undecided).toEqual([local, git]);
+    expect(result.problems).toEqual([]);
+  });
 });

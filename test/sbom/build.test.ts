@@ -244,4 +244,28 @@ describe('round trip through the SBOM readers', () => {
     expect(view(parseCycloneDxJson(serializeBom(bom, 'json'), 'sbom.cdx.json').packages)).toEqual(expected);
     expect(view(parseCycloneDxXml(serializeBom(bom, 'xml'), 'sbom.cdx.xml').packages)).toEqual(expected);
   });
+
+  it('lists local and git packages with where they come from, and a declared range as such', async () => {
+    const local: Package = {
+      ecosystem: 'crates.io', name: 'core-lib', version: '0.1.0', purl: purlFor('crates.io', 'core-lib', '0.1.0'), direct: true,
+      scope: 'runtime', location: { path: 'Cargo.lock', line: 3 }, source: 'local', sourceRef: 'crates/core-lib',
+    };
+    const git: Package = {
+      ecosystem: 'npm', name: 'left-pad', version: '2.1.6+git', purl: purlFor('npm', 'left-pad', '2.1.6+git'), direct: true,
+      scope: 'runtime', location: { path: 'yarn.lock', line: 9 }, source: 'git', sourceRef: 'https://example.org/left-pad.git#0123abc',
+    };
+    const ranged: Package = {
+      ecosystem: 'PyPI', name: 'jinja2', version: '2.11.0', purl: purlFor('PyPI', 'jinja2', '2.11.0'), direct: true,
+      scope: 'runtime', location: { path: 'requirements.txt', line: 1 }, declaredRange: '>=2.11.0',
+    };
+    const text = serializeBom(buildBom(input({ packages: [local, git, ranged] })), 'json');
+    expect(await validateBomJson(text)).toEqual([]);
+    const doc = JSON.parse(text) as { components: (JsonComponent & { externalReferences?: { type: string; url: string }[] })[] };
+    const byName = new Map(doc.components.map((c) => [c.name, c]));
+    expect(props(byName.get('core-lib')!)).toEqual(expect.arrayContaining(['sieve:source=local', 'sieve:source-path=crates/core-lib']));
+    expect(props(byName.get('left-pad')!)).toContain('sieve:source=git');
+    expect(byName.get('left-pad')!.externalReferences).toEqual([{ type: 'vcs', url: 'https://example.org/left-pad.git#0123abc' }]);
+    expect(props(byName.get('jinja2')!)).toContain('sieve:declared-range=>=2.11.0');
+    expect(props(byName.get('jinja2')!).some((p) => p.startsWith('sieve:source'))).toBe(false);
+  });
 });

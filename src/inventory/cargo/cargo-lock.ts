@@ -81,7 +81,7 @@ export function parseCargoLock(content: string, path: string): ExtractResult {
     return candidates.length === 1 ? candidates[0] : undefined;
   };
 
-  // Packages without a source are the workspace's own crates: not packages, but what they depend on is direct.
+  // Packages without a source are the workspace's own crates: what they depend on is direct.
   const members = locked.filter((pkg) => pkg.source === undefined);
   const direct = new Set<LockedPackage>();
   for (const member of members) {
@@ -90,30 +90,41 @@ export function parseCargoLock(content: string, path: string): ExtractResult {
       if (target) direct.add(target);
     }
   }
+  const dependedOn = new Set<LockedPackage>();
+  for (const pkg of locked) for (const reference of pkg.dependencies) {
+    const target = resolve(reference);
+    if (target) dependedOn.add(target);
+  }
 
   const warnings: string[] = [];
   const packages: Package[] = [];
   const purlOf = (pkg: LockedPackage): string => purlAt(path, pkg.line, pkg.name, pkg.version);
   const seen = new Set<string>();
   for (const pkg of locked) {
-    if (pkg.source === undefined) continue;
-    const key = `${pkg.name}@${pkg.version}@${pkg.source}`;
+    const key = `${pkg.name}@${pkg.version}@${pkg.source ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (pkg.source.startsWith('git+')) {
-      warnings.push(`${path}:${pkg.line}: ${pkg.name} ${pkg.version} comes from git (${pkg.source}); advisories match it by version only`);
-    }
-    const dependsOn = pkg.dependencies.map(resolve).filter((dep): dep is LockedPackage => dep !== undefined && dep.source !== undefined);
-    packages.push({
+    const dependsOn = pkg.dependencies.map(resolve).filter((dep): dep is LockedPackage => dep !== undefined);
+    const entry: Package = {
       ecosystem: 'crates.io',
       name: pkg.name,
       version: pkg.version,
       purl: purlOf(pkg),
-      direct: direct.has(pkg),
+      // Workspace members are the project itself; path dependencies are what members name.
+      direct: pkg.source === undefined ? members.length === 1 || direct.has(pkg) || !dependedOn.has(pkg) : direct.has(pkg),
       scope: 'runtime',
       location: { path, line: pkg.line },
       dependsOn: [...new Set(dependsOn.map(purlOf))],
-    });
+    };
+    // No source: a workspace member or a path dependency, the project's own code. Listed, not matched.
+    if (pkg.source === undefined) entry.source = 'local';
+    else if (pkg.source.startsWith('git+')) {
+      entry.source = 'git';
+      entry.sourceRef = pkg.source.slice('git+'.length);
+    } else if (!pkg.source.startsWith('registry+') && !pkg.source.startsWith('sparse+')) {
+      warnings.push(`${path}:${pkg.line}: ${pkg.name} ${pkg.version} has an unknown source "${pkg.source}"; matched as a registry package`);
+    }
+    packages.push(entry);
   }
   return { packages, warnings };
 }

@@ -14,12 +14,22 @@ describe('Cargo.lock fixtures', () => {
     for (const pkg of result.packages) expect(pkg.purl).toBe(`pkg:cargo/${pkg.name}@${pkg.version}`);
   });
 
-  it('keeps git sources with a warning and skips workspace members', () => {
+  it('lists workspace members as local and git crates as git, with their repository', () => {
     const result = parseCargoLock(readFileSync(path.join(fixtures, 'workspace-git/Cargo.lock'), 'utf8'), 'Cargo.lock');
-    expect(result.packages.map((p) => p.name)).not.toContain('app');
-    expect(result.packages.map((p) => p.name)).not.toContain('core-lib');
-    expect(result.warnings).toEqual([
-      'Cargo.lock:49: tokio-util 0.7.10 comes from git (git+https://github.com/tokio-rs/tokio?branch=master#0123456789abcdef0123456789abcdef01234567); advisories match it by version only',
+    const sources = Object.fromEntries(result.packages.map((p) => [`${p.name}@${p.version}`, p.source ?? 'registry']));
+    expect(sources).toMatchObject({ 'app@0.1.0': 'local', 'core-lib@0.1.0': 'local', 'tokio-util@0.7.10': 'git', 'serde@1.0.190': 'registry' });
+    expect(result.packages.find((p) => p.name === 'tokio-util')?.sourceRef).toBe('https://github.com/tokio-rs/tokio?branch=master#0123456789abcdef0123456789abcdef01234567');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('lists every member and path dependency of a workspace cargo generated', () => {
+    // fixtures/inventory/cargo/workspace-path: `cargo generate-lockfile` on members crates/a,
+    // crates/b and a path dependency vendor/c outside the members.
+    const result = parseCargoLock(readFileSync(path.join(fixtures, 'workspace-path/Cargo.lock'), 'utf8'), 'Cargo.lock');
+    expect(result.packages.map((p) => [p.name, p.version, p.source])).toEqual([
+      ['a', '0.1.0', 'local'],
+      ['b', '0.2.0', 'local'],
+      ['c', '2.1.6', 'local'],
     ]);
   });
 
@@ -42,7 +52,8 @@ describe('osv-scalibr Cargo.lock samples', () => {
       'one-package.lock': { count: 1, has: [['addr2line', '0.15.2', 5]] },
       'package-with-build-string.lock': { count: 1, has: [['wasi', '0.10.2+wasi-snapshot-preview1', 5]] },
       'package-with-comments.lock': { count: 2, has: [['addr2line', '0.15.2'], ['syn', '1.0.73', 10]] },
-      'two-packages-with-local.lock': { count: 1, has: [['addr2line', '0.15.2']] },
+      // The local crate is listed (not matched), as osv-scalibr lists it.
+      'two-packages-with-local.lock': { count: 2, has: [['addr2line', '0.15.2'], ['local-rust-pkg', '0.1.0']] },
       'two-packages.lock': { count: 2, has: [['addr2line', '0.15.2'], ['syn', '1.0.73', 14]] },
     },
     checkFound: (found, [, , line]) => {

@@ -27,6 +27,9 @@ export interface PackageView {
   scope: string;
   line: number;
   dependsOn?: string[];
+  /** Only for packages not from the registry. */
+  source?: string;
+  sourceRef?: string;
 }
 
 /** The exact view of packages that expected.json files hold; `dependsOn` only where the format has edges. */
@@ -34,6 +37,8 @@ export function project(packages: Package[], options: { dependsOn?: boolean } = 
   return packages.map((p) => {
     const view: PackageView = { name: p.name, version: p.version, direct: p.direct, scope: p.scope, line: p.location.line };
     if (options.dependsOn) view.dependsOn = p.dependsOn;
+    if (p.source) view.source = p.source;
+    if (p.sourceRef) view.sourceRef = p.sourceRef;
     return view;
   });
 }
