@@ -43,3 +43,11 @@ export function lineFinder(content: string): (offset: number) => number {
     return low + 1;
   };
 }
+
+/**
+ * A git source as the SBOM may show it: the URL without a token or password in its user part
+ * (`https://TOKEN@host/...`); ssh's conventional `git@` user is kept.
+ */
+export function gitSourceRef(spec: string): string {
+  return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (whole, scheme: string, user: string) => (user === 'git' ? whole : scheme));
+}

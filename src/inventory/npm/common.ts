@@ -1,6 +1,6 @@
-import type { DependencyScope, Package } from '../../model/types.js';
+import type { DependencyScope, Package, PackageSource } from '../../model/types.js';
 import { purlFor } from '../../model/purl.js';
-import { purlAt } from '../entry.js';
+import { gitSourceRef, purlAt } from '../entry.js';
 
 /** The scope that wins when one name@version is reached several ways: runtime beats optional beats dev. */
 const SCOPE_RANK: Record<DependencyScope, number> = { runtime: 2, optional: 1, dev: 0 };
@@ -33,6 +33,9 @@ export interface NpmPackageInput {
   scope: DependencyScope;
   line: number;
   alias?: string;
+  /** Not from the registry: a workspace or `file:`/`link:` folder, or a git dependency. */
+  source?: Exclude<PackageSource, 'registry'>;
+  sourceRef?: string;
 }
 
 /**
@@ -52,7 +55,8 @@ export class NpmPackageSet {
 
   /** Adds (or merges into) name@version and returns its key. */
   add(input: NpmPackageInput): string {
-    const key = NpmPackageSet.keyOf(input.name, input.version);
+    // A local or git copy is another package than the registry's of the same name@version.
+    const key = NpmPackageSet.keyOf(input.name, input.version) + (input.source ? `#${input.source}:${input.sourceRef ?? ''}` : '');
     const existing = this.byKey.get(key);
     if (existing) {
       existing.direct ||= input.direct;
@@ -74,6 +78,8 @@ export class NpmPackageSet {
       location: { path: this.path, line: input.line },
     };
     if (input.alias !== undefined && input.alias !== input.name) pkg.alias = input.alias;
+    if (input.source) pkg.source = input.source;
+    if (input.sourceRef) pkg.sourceRef = input.source === 'git' ? gitSourceRef(input.sourceRef) : input.sourceRef;
     this.byKey.set(key, pkg);
     return key;
   }
@@ -174,6 +180,11 @@ export function splitNameVersion(spec: string): { name: string; range: string } 
  * True for a version a registry could have published; false for git URLs, tarball URLs,
  * `file:`/`link:` paths and the like, which name a source rather than a version.
  */
+/** A `resolved`/version that names a git repository (npm, yarn and bun spell it these ways). */
+export function isGitSpec(spec: string): boolean {
+  return /^(git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(spec) || /^[\w.-]+\/[\w.-]+#/.test(spec);
+}
+
 export function isRegistryVersion(version: string): boolean {
   return version.length > 0 && version.length <= 256 && !/[:/#\s]/.test(version);
 }

@@ -3,7 +3,7 @@ import { InputLimitError, ParseError } from '../../model/errors.js';
 import { INPUT_LIMITS } from '../limits.js';
 import type { DependencyScope, ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { NpmPackageSet, isRegistryVersion, splitNameVersion } from './common.js';
+import { NpmPackageSet, isGitSpec, isRegistryVersion, splitNameVersion } from './common.js';
 import { scanObjectKeyLines } from './json-key-lines.js';
 
 /**
@@ -155,27 +155,45 @@ function parsePackagesMap(content: string, path: string, packages: Json): Extrac
   const set = new NpmPackageSet(path);
   const keyOfPath = new Map<string, string>();
   const bundled: string[] = [];
+  const links: [string, string][] = [];
   for (const [key, entry] of entries) {
     if (key === '') continue;
     const folderName = installedName(key);
+    const line = lines.get(key) ?? 1;
     if (folderName === undefined) {
-      // Local folders (workspaces, file: dependencies) are the project's own code, not packages.
+      // Local folders (workspaces, file: dependencies) are the project's own code: listed, not matched.
       if (isWorkspace(key)) projectFolders.push(key);
+      const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : key.slice(key.lastIndexOf('/') + 1);
+      const version = typeof entry.version === 'string' ? entry.version : '';
+      // A workspace is the project itself; a file: folder is direct when the project names it.
+      keyOfPath.set(key, set.add({ name, version, direct: isWorkspace(key), scope: scopeFromFlags(entry), line, source: 'local', sourceRef: key }));
       continue;
     }
-    // Links point at such a folder.
-    if (entry.link === true) continue;
-    const line = lines.get(key) ?? 1;
+    // Links point at such a folder: resolved once every folder is known.
+    if (entry.link === true) {
+      if (typeof entry.resolved === 'string') links.push([key, entry.resolved]);
+      continue;
+    }
     const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : folderName;
     const version = typeof entry.version === 'string' ? entry.version : '';
+    const resolved = typeof entry.resolved === 'string' ? entry.resolved : '';
+    const alias = name !== folderName ? folderName : undefined;
+    if (isGitSpec(resolved) || isGitSpec(version)) {
+      // A git dependency: npm writes the package.json version (or the git URL when there is none).
+      const gitVersion = isRegistryVersion(version) ? version : '';
+      keyOfPath.set(key, set.add({ name, version: gitVersion, direct: false, scope: scopeFromFlags(entry), line, alias, source: 'git', sourceRef: resolved || version }));
+      continue;
+    }
     if (!isRegistryVersion(version)) {
-      const resolved = typeof entry.resolved === 'string' ? ` (resolved from ${entry.resolved})` : '';
-      warnings.push(`${path}:${line}: ${key} has no registry version${resolved}; skipped`);
+      warnings.push(`${path}:${line}: ${key} has no registry version${resolved ? ` (resolved from ${resolved})` : ''}; skipped`);
       continue;
     }
     if (entry.inBundle === true) bundled.push(`${name}@${version}`);
-    const alias = name !== folderName ? folderName : undefined;
     keyOfPath.set(key, set.add({ name, version, direct: false, scope: scopeFromFlags(entry), line, alias }));
+  }
+  for (const [key, folder] of links) {
+    const target = keyOfPath.get(folder);
+    if (target !== undefined) keyOfPath.set(key, target);
   }
 
   // Node's resolution: look in <dir>/node_modules, then in each parent directory. The keys form a
@@ -209,6 +227,7 @@ function parsePackagesMap(content: string, path: string, packages: Json): Extrac
 
   for (const [key, pkgKey] of keyOfPath) {
     const entry = entries.get(key) as Json;
+    if (entry.link === true) continue;
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'] as const) {
       for (const depName of depNames(entry[field])) {
         const target = resolve(key, depName);
@@ -338,6 +357,15 @@ function parseV1(
           name = real.name;
           version = real.range;
         }
+      }
+      if (isGitSpec(version)) {
+        // v1 writes the git URL as the version: listed as a git package, not matched.
+        node.pkgKey = set.add({ name, version: '', direct: false, scope: scopeFromFlags(entry), line, alias, source: 'git', sourceRef: version });
+        continue;
+      }
+      if (version.startsWith('file:')) {
+        node.pkgKey = set.add({ name, version: '', direct: false, scope: scopeFromFlags(entry), line, alias, source: 'local', sourceRef: version.slice('file:'.length) });
+        continue;
       }
       if (!isRegistryVersion(version)) {
         warnings.push(`${path}:${line}: ${chainLabel(node)} has no registry version (${version.slice(0, 200) || 'none'}); skipped`);

@@ -29,5 +29,6 @@ export function listSamples(format: string): string[] {
 /** A compact, exact view of a package for assertions: name@version, direct, scope, line, alias. */
 export function brief(pkg: Package): string {
   const alias = pkg.alias === undefined ? '' : ` alias=${pkg.alias}`;
-  return `${pkg.name}@${pkg.version} ${pkg.direct ? 'direct' : 'transitive'} ${pkg.scope} L${pkg.location.line}${alias}`;
+  const source = pkg.source === undefined ? '' : ` ${pkg.source}`;
+  return `${pkg.name}@${pkg.version} ${pkg.direct ? 'direct' : 'transitive'} ${pkg.scope} L${pkg.location.line}${alias}${source}`;
 }

@@ -8,7 +8,7 @@ const parse = (content: string, path = 'package-lock.json', readSibling?: (p: st
   packageLockExtractor.parse(content, path, readSibling);
 
 describe('package-lock.json fixtures', () => {
-  it('reads lockfileVersion 1: nested dependencies, npm: aliases, flags, git skipped', () => {
+  it('reads lockfileVersion 1: nested dependencies, npm: aliases, flags, git listed as git', () => {
     const result = parse(readFixture('package-lock/v1/package-lock.json'));
     expect(result.packages.map(brief)).toEqual([
       '@babel/core@7.20.0 direct runtime L7',
@@ -18,6 +18,7 @@ describe('package-lock.json fixtures', () => {
       'left-pad@1.0.0 direct dev L30 alias=left-pad-old',
       'fsevents@2.3.2 direct optional L34',
       'mocha-helper@1.1.0 direct dev L38',
+      'my-fork@ direct runtime L52 git',
       'weird"name@0.0.1 direct runtime L56',
     ]);
     const core = result.packages[0];
@@ -25,9 +26,7 @@ describe('package-lock.json fixtures', () => {
     // requires resolve to the nearest copy: the nested ms 2.0.0, not the top-level 2.1.2
     expect(core?.dependsOn).toEqual(['pkg:npm/debug@4.3.4', 'pkg:npm/ms@2.0.0']);
     expect(result.packages.find((p) => p.name === 'debug')?.dependsOn).toEqual(['pkg:npm/ms@2.1.2']);
-    expect(result.warnings).toEqual([
-      'package-lock.json:52: my-fork has no registry version (git+https://example.invalid/me/my-fork.git#0123456789abcdef0123456789abcdef01234567); skipped',
-    ]);
+    expect(result.warnings).toEqual([]);
   });
 
   it('takes direct dependencies of a v1 lockfile from the package.json beside it', () => {
@@ -55,7 +54,7 @@ describe('package-lock.json fixtures', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  it('reads v3 workspaces: links and workspace folders are not packages, their dependencies are direct', () => {
+  it('reads v3 workspaces: workspace folders are local packages, links point at them, their dependencies are direct', () => {
     const result = parse(readFixture('package-lock/v3-workspaces/package-lock.json'));
     expect(result.packages.map(brief)).toEqual([
       'eslint@8.50.0 direct dev L23',
@@ -64,17 +63,28 @@ describe('package-lock.json fixtures', () => {
       'chokidar@3.5.3 transitive optional L34',
       'react@18.2.0 transitive runtime L41',
       'lodash@4.17.20 direct runtime L45 alias=lodash-es',
+      'my-fork@ transitive runtime L49 git',
       'lodash@3.10.1 direct runtime L61',
+      '@acme/web@0.1.0 direct runtime L52 local',
+      '@acme/util@0.1.0 direct runtime L64 local',
       'semver@7.5.4 transitive runtime L71',
-    ]);
+    ].sort((a, b) => Number(/ L(\d+)/.exec(a)?.[1]) - Number(/ L(\d+)/.exec(b)?.[1])));
     expect(result.packages.find((p) => p.name === 'eslint')?.dependsOn).toEqual([
       'pkg:npm/chokidar@3.5.3',
       'pkg:npm/lodash@4.17.21',
     ]);
-    expect(result.packages.some((p) => p.name.startsWith('@acme/'))).toBe(false);
-    expect(result.warnings).toEqual([
-      'package-lock.json:49: node_modules/my-fork has no registry version (resolved from git+ssh://git@example.invalid/me/my-fork.git#0123456789abcdef0123456789abcdef01234567); skipped',
-    ]);
+    expect(result.packages.find((p) => p.name === '@acme/util')?.sourceRef).toBe('packages/util');
+    expect(result.packages.find((p) => p.name === 'my-fork')?.sourceRef).toBe(
+      'git+ssh://git@example.invalid/me/my-fork.git#0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('keeps a token out of a git source', () => {
+    const result = parse(readSample('packagelockjson', 'commits.v2.json'));
+    expect(result.packages.find((p) => p.name === 'is-number-5')?.sourceRef).toBe(
+      'git+https://github.com/jonschlinkert/is-number.git#af885e2e890b9ef0875edd2b117305119ee5bdc5',
+    );
   });
 
   it('keeps bundled packages and says they are not installed separately', () => {
@@ -134,24 +144,51 @@ describe('package-lock.json samples', () => {
       'semver@7.7.2 direct dev L35',
       'strip-ansi@7.1.2 direct runtime L49',
     ],
-    'commits.v1.json': ['ansi-styles@1.0.0 direct runtime L19', 'postcss-calc@7.0.1 direct runtime L70'],
+    // Git and file: dependencies are listed, marked git or local, and never matched.
+    'commits.v1.json': [
+      '@segment/analytics.js-integration-facebook-pixel@ direct runtime L5 git',
+      'ansi-styles@1.0.0 direct runtime L19',
+      'babel-preset-php@ direct runtime L24 git',
+      'is-number-1@ direct dev L31 git',
+      'is-number-2@ direct runtime L38 git',
+      'is-number-3@ direct dev L42 git',
+      'is-number-4@ direct dev L47 git',
+      'is-number-5@ direct dev L55 git',
+      'is-number-6@ direct dev L63 git',
+      'postcss-calc@7.0.1 direct runtime L70',
+      'is-number-1@ transitive dev L75 git',
+      'is-number-2@ transitive runtime L82 git',
+      'is-number-3@ transitive dev L86 git',
+      'raven-js@ direct runtime L93 git',
+      'slick-carousel@ direct dev L97 git',
+    ],
     'commits.v2.json': [
-      '@segment/analytics.js-integration-facebook-pixel@2.4.1 direct runtime L26',
+      '@segment/analytics.js-integration-facebook-pixel@2.4.1 direct runtime L26 git',
       'ansi-styles@1.0.0 transitive runtime L42',
-      'babel-preset-php@1.1.1 direct dev L50',
-      'is-number-1@3.0.0 direct dev L60',
-      'is-number-2@2.0.0 direct dev L73',
-      'is-number-3@2.0.0 direct dev L83',
-      'is-number-4@3.0.0 direct dev L93',
-      'is-number-5@3.0.0 direct dev L106',
+      'babel-preset-php@1.1.1 direct dev L50 git',
+      'is-number-1@3.0.0 direct dev L60 git',
+      'is-number-2@2.0.0 direct dev L73 git',
+      'is-number-3@2.0.0 direct dev L83 git',
+      'is-number-4@3.0.0 direct dev L93 git',
+      'is-number-5@3.0.0 direct dev L106 git',
       'postcss-calc@7.0.1 transitive runtime L119',
-      'is-number-3@3.0.0 transitive dev L153',
-      'slick-carousel@1.7.1 direct dev L166',
+      'is-number-1@3.0.0 transitive dev L130 git',
+      'is-number-2@2.0.0 transitive dev L143 git',
+      'is-number-3@3.0.0 transitive dev L153 git',
+      'raven-js@ direct runtime L163 git',
+      'slick-carousel@1.7.1 direct dev L166 git',
     ],
     'empty.v1.json': [],
     'empty.v2.json': [],
-    'files.v1.json': ['lodash@1.3.1 transitive runtime L5'],
-    'files.v2.json': ['abbrev@1.0.9 transitive dev L36', 'abbrev@2.3.4 transitive dev L42'],
+    'files.v1.json': [
+      'lodash@1.3.1 transitive runtime L5',
+      'other_package@ direct runtime L10 local',
+    ],
+    'files.v2.json': [
+      'etag@1.8.0 transitive dev L16 local',
+      'abbrev@1.0.9 transitive dev L36',
+      'abbrev@2.3.4 transitive dev L42',
+    ],
     'nested-dependencies.v1.json': [
       'postcss@6.0.23 transitive runtime L5',
       'postcss-calc@7.0.1 direct runtime L15',
