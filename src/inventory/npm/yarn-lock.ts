@@ -3,7 +3,7 @@ import { INPUT_LIMITS } from '../limits.js';
 import type { DependencyScope, ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { keyLines, loadYaml } from '../yaml-fast.js';
-import { NpmPackageSet, isRegistryVersion, splitNameVersion } from './common.js';
+import { NpmPackageSet, isGitSpec, isRegistryVersion, splitNameVersion } from './common.js';
 
 /**
  * yarn.lock: the classic v1 format and Berry (yarn 2+) YAML with `__metadata`.
@@ -207,7 +207,14 @@ function parseClassic(
     const first = splitNameVersion(entry.specs[0] as string);
     const installedName = first?.name ?? (entry.specs[0] as string);
     const ranges = entry.specs.map((spec) => splitNameVersion(spec)?.range ?? '');
-    if (ranges.some((range) => LOCAL_PROTOCOLS.some((p) => range.startsWith(p)))) continue;
+    const localRange = ranges.find((range) => LOCAL_PROTOCOLS.some((p) => range.startsWith(p)));
+    if (localRange !== undefined) {
+      // The project's own folders: listed as local packages, never matched.
+      const key = set.add({ name: installedName, version: entry.version, direct: false, scope: 'runtime', line: entry.line, source: 'local', sourceRef: localRange.slice(localRange.indexOf(':') + 1) });
+      for (const spec of entry.specs) keyOfSpec.set(spec, key);
+      kept.push({ entry, key });
+      continue;
+    }
     let name = installedName;
     const aliased = ranges.find((range) => range.startsWith('npm:'));
     const real = aliased === undefined ? undefined : splitNameVersion(aliased.slice(4));
@@ -218,6 +225,16 @@ function parseClassic(
       const plain = range.startsWith('npm:') ? (splitNameVersion(range.slice(4))?.range ?? range.slice(4)) : range;
       return !/[:/]/.test(plain);
     });
+    const gitRange = ranges.find(isGitSpec);
+    // git hosts' archives and `<url>#<commit>` (a registry tarball is `<name>/-/<file>.tgz#<sha1>`)
+    const gitSource = isGitSpec(entry.source) || /^https:\/\/codeload\.github\.com\//.test(entry.source) || (/^(ssh|https?):\/\/[^#]*#[0-9a-f]{7,40}$/.test(entry.source) && !/\.tgz#/.test(entry.source));
+    if (gitSource || gitRange !== undefined) {
+      // A git dependency (yarn may write a version such as 2.1.6+git): listed as git, never matched.
+      const key = set.add({ name, version: entry.version, direct: false, scope: 'runtime', line: entry.line, source: 'git', sourceRef: entry.source || gitRange });
+      for (const spec of entry.specs) keyOfSpec.set(spec, key);
+      kept.push({ entry, key });
+      continue;
+    }
     if (!resolvedFromRegistry || !rangesFromRegistry) {
       warnings.push(`${path}:${entry.line}: ${entry.specs.join(', ')} is not from the registry (${entry.source || 'no source'}); skipped`);
       continue;
@@ -273,8 +290,9 @@ function parseClassic(
 
 type Source =
   | { kind: 'npm'; name: string; version: string }
-  | { kind: 'workspace'; path: string }
-  | { kind: 'local' }
+  | { kind: 'workspace'; name: string; path: string }
+  | { kind: 'local'; name: string; path: string }
+  | { kind: 'git'; name: string; reference: string }
   | { kind: 'other'; reference: string };
 
 /** What a Berry locator (`name@npm:1.0.0`, `name@patch:...`) points at. */
@@ -299,8 +317,13 @@ function berrySource(locator: string, depth = 0): Source {
     }
     return berrySource(decoded, depth + 1);
   }
-  if (reference.startsWith('workspace:')) return { kind: 'workspace', path: reference.slice('workspace:'.length) };
-  if (LOCAL_PROTOCOLS.some((p) => reference.startsWith(p))) return { kind: 'local' };
+  if (reference.startsWith('workspace:')) return { kind: 'workspace', name, path: reference.slice('workspace:'.length) };
+  if (LOCAL_PROTOCOLS.some((p) => reference.startsWith(p))) {
+    const path = reference.slice(reference.indexOf(':') + 1);
+    const hash = path.indexOf('::');
+    return { kind: 'local', name, path: hash < 0 ? path : path.slice(0, hash) };
+  }
+  if (isGitSpec(reference) || /^https?:\/\/.*\.git(#|$)/.test(reference) || /#commit=[0-9a-f]+/.test(reference)) return { kind: 'git', name, reference };
   return { kind: 'other', reference };
 }
 
@@ -319,7 +342,7 @@ function parseBerry(
   const warnings: string[] = [];
   const set = new NpmPackageSet(path);
   const keyOfSpec = new Map<string, string | null>();
-  const kept: { entry: Json; key: string | null; workspace?: string }[] = [];
+  const kept: { entry: Json; key: string | null; workspace?: string; own?: string }[] = [];
 
   for (const header of Object.keys(doc)) {
     const entry = doc[header];
@@ -332,12 +355,30 @@ function parseBerry(
         : header.split(',').map((spec) => spec.trim()).filter((spec) => spec !== '');
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
     const source = berrySource(resolution);
+    const entryVersion = typeof entry.version === 'string' || typeof entry.version === 'number' ? String(entry.version) : '';
     if (source.kind === 'workspace') {
+      // Listed (yarn writes version 0.0.0-use.local), never matched; its dependencies are direct.
+      const own = set.add({ name: source.name, version: entryVersion, direct: true, scope: 'runtime', line, source: 'local', sourceRef: source.path });
       for (const spec of specs) keyOfSpec.set(spec, null);
-      kept.push({ entry, key: null, workspace: source.path });
+      kept.push({ entry, key: null, workspace: source.path, own });
       continue;
     }
-    if (source.kind === 'local') continue;
+    if (source.kind === 'local' || source.kind === 'git') {
+      const installedName = splitNameVersion(specs[0] ?? '')?.name ?? source.name;
+      const key = set.add({
+        name: source.name,
+        version: entryVersion,
+        direct: false,
+        scope: 'runtime',
+        line,
+        alias: installedName !== source.name ? installedName : undefined,
+        source: source.kind,
+        sourceRef: source.kind === 'local' ? source.path : source.reference,
+      });
+      for (const spec of specs) keyOfSpec.set(spec, key);
+      kept.push({ entry, key });
+      continue;
+    }
     if (source.kind === 'other') {
       warnings.push(`${path}:${line}: ${resolution || header} is not from the registry; skipped`);
       continue;
@@ -368,7 +409,7 @@ function parseBerry(
     keyOfSpec.get(`${depName}@${range}`) ?? keyOfSpec.get(`${depName}@npm:${range}`);
 
   const roots = new Map<string, DependencyScope>();
-  for (const { entry, key, workspace } of kept) {
+  for (const { entry, key, workspace, own } of kept) {
     const deps = isObject(entry.dependencies) ? entry.dependencies : {};
     const meta = isObject(entry.dependenciesMeta) ? entry.dependenciesMeta : NO_META;
     const manifest =
@@ -382,6 +423,7 @@ function parseBerry(
         continue;
       }
       // a workspace: its dependencies are the project's direct dependencies
+      if (own !== undefined) set.addEdge(own, target, metaOptional);
       const pkg = set.get(target);
       if (pkg) pkg.direct = true;
       const scope = metaOptional ? 'optional' : scopeInManifest(manifest, depName);

@@ -33,36 +33,42 @@ describe('yarn.lock fixtures', () => {
       'ms@2.1.2 transitive runtime L24',
       'jest@29.7.0 direct dev L28',
       'ms@2.0.0 direct runtime L34 alias=old-ms',
+      'my-fork@1.0.0 direct runtime L38 git',
+      'local@0.0.1 direct runtime L42 local',
     ]);
     expect(result.packages[0]?.dependsOn).toEqual(['pkg:npm/debug@4.3.4', 'pkg:npm/fsevents@2.3.2']);
-    expect(result.warnings).toEqual([
-      'yarn.lock:38: my-fork@github:me/my-fork#main is not from the registry (https://codeload.example.invalid/me/my-fork/tar.gz/0123456); skipped',
-    ]);
+    expect(result.packages.find((p) => p.name === 'my-fork')?.sourceRef).toBe('https://codeload.example.invalid/me/my-fork/tar.gz/0123456');
+    expect(result.packages.find((p) => p.name === 'local')?.sourceRef).toBe('./local');
+    expect(result.warnings).toEqual([]);
   });
 
   it('reads classic v1 without package.json: entries nothing requires are direct, all runtime', () => {
     const content = readFileSync(path.join(fixtureDir, 'classic/yarn.lock'), 'utf8');
     const result = yarnLockExtractor.parse(content, 'yarn.lock');
-    expect(result.packages.filter((p) => p.direct).map((p) => p.name)).toEqual(['@babel/core', 'jest', 'ms']);
+    expect(result.packages.filter((p) => p.direct).map((p) => p.name)).toEqual(['@babel/core', 'jest', 'ms', 'my-fork', 'local']);
     expect(result.packages.find((p) => p.name === 'jest')?.scope).toBe('runtime');
   });
 
-  it('reads Berry: workspaces, npm: aliases, patch: resolved to the npm version, link/git skipped', () => {
+  it('reads Berry: workspaces (0.0.0-use.local) and link: folders listed local, git listed git, npm: aliases, patch: resolved to the npm version', () => {
     const { result, asked } = parseFixture('berry');
     expect(asked.sort()).toEqual(['package.json', 'packages/app/package.json']);
     expect(result.packages.map(brief)).toEqual([
+      '@acme/app@0.0.0-use.local direct runtime L8 local',
       'left-pad@1.3.0 direct runtime L18',
+      'monorepo@0.0.0-use.local direct runtime L25 local',
       'fsevents@2.3.3 direct optional L39',
       'left-pad@1.1.0 direct runtime L45 alias=pad-old',
       // the patched copy (line 59) is the same package
       'resolve@1.22.8 direct runtime L51',
       'is-core-module@2.13.1 transitive runtime L67',
       'typescript@5.3.3 direct dev L73',
+      'tools@0.0.0-use.local transitive runtime L79 local',
+      'private-lib@2.0.0 transitive runtime L85 git',
     ]);
     expect(result.packages.find((p) => p.name === 'resolve')?.dependsOn).toEqual(['pkg:npm/is-core-module@2.13.1']);
-    expect(result.warnings).toEqual([
-      'yarn.lock:85: private-lib@https://example.invalid/private-lib.git#commit=0123456789 is not from the registry; skipped',
-    ]);
+    expect(result.packages.find((p) => p.name === '@acme/app')?.sourceRef).toBe('packages/app');
+    expect(result.packages.find((p) => p.name === 'private-lib')?.sourceRef).toBe('https://example.invalid/private-lib.git#commit=0123456789');
+    expect(result.warnings).toEqual([]);
   });
 
   it.each([
@@ -80,18 +86,53 @@ describe('yarn.lock fixtures', () => {
 /** osv-scalibr's yarn.lock samples, each checked by reading it. */
 describe('yarn.lock samples', () => {
   const expected: Record<string, string[] | RegExp> = {
-    'commits.v1.lock': [],
-    'commits.v2.lock': [],
+    'commits.v1.lock': [
+      'mine1@1.0.0-alpha.37 direct runtime L5 git',
+      'mine2@0.0.1 direct runtime L11 git',
+      'mine3@1.2.3 direct runtime L17 git',
+      'mine4@0.0.2 direct runtime L21 git',
+      'mine4@0.0.4 direct runtime L25 git',
+      'my-package@1.8.3 direct runtime L29 git',
+      '@bower_components/angular-animate@1.4.14 direct runtime L33 git',
+      '@bower_components/alertify@0.0.0 direct runtime L37 git',
+      'minimist@0.0.8 direct runtime L41 git',
+      'bats-assert@2.0.0 direct runtime L45 git',
+      'bats-support@0.3.0 direct runtime L49 git',
+      'bats@1.5.0 direct runtime L53 git',
+      'vue@2.6.12 direct runtime L57 git',
+      'kit@1.0.0 direct runtime L61 git',
+      'casadistance@1.0.0 direct runtime L68 git',
+      'babel-preset-php@1.1.1 direct runtime L72 git',
+      'is-number@2.0.0 direct runtime L78 git',
+      'is-number@5.0.0 direct runtime L82 git',
+    ],
+    'commits.v2.lock': [
+      '@my-scope/my-first-package@0.0.6 direct runtime L8 git',
+      'my-second-package@0.2.2 direct runtime L12 git',
+      '@typegoose/typegoose@7.2.0 direct runtime L21 git',
+      'vuejs@2.5.0 direct runtime L37 git',
+      'my-third-package@0.16.1-dev direct runtime L45 git',
+      'my-node-sdk@1.1.0 direct runtime L50 git',
+      'is-really-great@1.0.0 direct runtime L58 git',
+    ],
     'empty.v1.lock': [],
     'empty.v2.lock': [],
     'exclude-root.v2.lock': [
+      '@ws/ansi-regex@0.0.0-use.local direct runtime L8 local',
       'ansi-regex@6.1.0 direct runtime L16',
+      'ansi-regex@0.0.0-use.local direct runtime L23 local',
     ],
     'files.v1.lock': [
-      'etag@1.8.1 direct runtime L5',
-      'lodash@1.3.1 direct runtime L12',
+      'etag@1.8.1 transitive optional L5',
+      'filedep@1.2.0 transitive runtime L9 local',
+      'lodash@1.3.1 transitive runtime L12',
+      'other_package@0.0.2 direct runtime L16 local',
+      'sprintf-js@0.0.0 direct runtime L24 local',
+      'etag@1.8.0 transitive runtime L27 local',
     ],
-    'files.v2.lock': [],
+    'files.v2.lock': [
+      'my-package@0.0.2 direct runtime L8 local',
+    ],
     'multiple-constraints.v1.lock': [
       'domelementtype@1.3.1 direct runtime L5',
       '@babel/code-frame@7.12.13 direct runtime L10',
@@ -142,12 +183,16 @@ describe('yarn.lock samples', () => {
       'ansi-regex@5.0.1 direct runtime L8 alias=ansi-regex-cjs',
       'ansi-regex@6.0.1 direct runtime L15',
       '@babel/helper-validator-identifier@7.22.20 direct runtime L22 alias=babel-hvi',
+      'mine@0.0.0-use.local direct runtime L29 local',
     ],
     'with-build-string.v1.lock': [
+      'domino@2.1.6+git direct runtime L5 git',
       'tslib@2.6.2 direct runtime L10',
     ],
     'with-build-string.v2.lock': [
+      'domino@2.1.6+git direct runtime L8 git',
       'tslib@2.6.2 direct runtime L15',
+      'zone.js@0.0.0-use.local direct runtime L22 local',
     ],
     'with-prerelease.v1.lock': [
       'css-tree@1.0.0-alpha.37 direct runtime L5',
@@ -159,6 +204,7 @@ describe('yarn.lock samples', () => {
     'with-prerelease.v2.lock': [
       '@nicolo-ribaudo/chokidar-2@2.1.8-no-fsevents.3 transitive runtime L8',
       'gensync@1.0.0-beta.2 transitive runtime L15',
+      'eslint-plugin-jest@0.0.0-use.local direct runtime L22 local',
     ],
     'with-quotes.v1.lock': [
       'concat-map@0.0.1 direct runtime L5',
@@ -183,13 +229,15 @@ describe('yarn.lock samples', () => {
     expect(yarnLockExtractor.parse(content, 'yarn.lock').packages.map(brief)).toEqual(want);
   });
 
-  it('warns once for each git source it skips', () => {
-    expect(yarnLockExtractor.parse(readSample('yarnlock', 'commits.v1.lock'), 'yarn.lock').warnings).toHaveLength(18);
-    const v2 = yarnLockExtractor.parse(readSample('yarnlock', 'commits.v2.lock'), 'yarn.lock').warnings ?? [];
-    expect(v2).toHaveLength(7);
-    expect(v2[0]).toBe(
-      'yarn.lock:8: @my-scope/my-first-package@https://github.com/my-org/my-first-package.git#commit=0b824c650d3a03444dbcf2b27a5f3566f6e41358 is not from the registry; skipped',
-    );
+  it('lists every git source as git, with no warning', () => {
+    for (const name of ['commits.v1.lock', 'commits.v2.lock']) {
+      const result = yarnLockExtractor.parse(readSample('yarnlock', name), 'yarn.lock');
+      expect(result.warnings).toEqual([]);
+      expect(result.packages.every((p) => p.source === 'git')).toBe(true);
+    }
+    // a token in the URL stays out of the SBOM
+    const v1 = yarnLockExtractor.parse(readSample('yarnlock', 'commits.v1.lock'), 'yarn.lock').packages;
+    expect(v1.find((p) => p.version === '5.0.0')?.sourceRef).toBe('https://github.com/jonschlinkert/is-number.git#af885e2e890b9ef0875edd2b117305119ee5bdc5');
   });
 });
 
