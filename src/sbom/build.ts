@@ -28,8 +28,8 @@ export const SIEVE_PROPERTIES = {
   ecosystem: 'sieve:ecosystem',
   /** `local` or `git`: not from the registry, so not matched against its advisories. */
   source: 'sieve:source',
-  /** The local path as the file writes it (git sources are an externalReference instead). */
-  sourcePath: 'sieve:source-path',
+  /** The local path or git repository as the file writes it (a git URL is also an externalReference). */
+  sourceRef: 'sieve:source-ref',
   /** The version is the lower bound of this declared range, not a resolved version. */
   declaredRange: 'sieve:declared-range',
 } as const;
@@ -141,8 +141,11 @@ function componentFor(entry: Merged): Models.Component {
   if (entry.pkg.source === 'local' || entry.pkg.source === 'git') {
     props.add(new Models.Property(SIEVE_PROPERTIES.source, entry.pkg.source));
     const ref = entry.pkg.sourceRef;
-    if (ref && entry.pkg.source === 'local') props.add(new Models.Property(SIEVE_PROPERTIES.sourcePath, ref));
-    if (ref && entry.pkg.source === 'git') component.externalReferences.add(new Models.ExternalReference(ref, Enums.ExternalReferenceType.VCS));
+    if (ref) props.add(new Models.Property(SIEVE_PROPERTIES.sourceRef, ref));
+    // scp-like `git@host:path` is no URL: CycloneDX wants an IRI there, so it stays a property only.
+    if (ref && entry.pkg.source === 'git' && URL.canParse(ref)) {
+      component.externalReferences.add(new Models.ExternalReference(ref, Enums.ExternalReferenceType.VCS));
+    }
   }
   // The library (10.x) has no evidence.occurrences model, so locations are properties.
   const seen = new Set<string>();

@@ -262,8 +262,8 @@ describe('round trip through the SBOM readers', () => {
     expect(await validateBomJson(text)).toEqual([]);
     const doc = JSON.parse(text) as { components: (JsonComponent & { externalReferences?: { type: string; url: string }[] })[] };
     const byName = new Map(doc.components.map((c) => [c.name, c]));
-    expect(props(byName.get('core-lib')!)).toEqual(expect.arrayContaining(['sieve:source=local', 'sieve:source-path=crates/core-lib']));
-    expect(props(byName.get('left-pad')!)).toContain('sieve:source=git');
+    expect(props(byName.get('core-lib')!)).toEqual(expect.arrayContaining(['sieve:source=local', 'sieve:source-ref=crates/core-lib']));
+    expect(props(byName.get('left-pad')!)).toEqual(expect.arrayContaining(['sieve:source=git', 'sieve:source-ref=https://example.org/left-pad.git#0123abc']));
     expect(byName.get('left-pad')!.externalReferences).toEqual([{ type: 'vcs', url: 'https://example.org/left-pad.git#0123abc' }]);
     expect(props(byName.get('jinja2')!)).toContain('sieve:declared-range=>=2.11.0');
     expect(props(byName.get('jinja2')!).some((p) => p.startsWith('sieve:source'))).toBe(false);

@@ -29,6 +29,43 @@ function looksLikeVersion(version: string): boolean {
   return /^v?\d[^\s:/#]*$/.test(version) && version.length <= 256;
 }
 
+/** Archives of a commit from a git host (pnpm resolves `github:` and git URLs to these). */
+const GIT_ARCHIVE = /^https:\/\/(codeload\.github\.com\/|gitlab\.com\/.+\/-\/archive\/|bitbucket\.org\/.+\/get\/)/;
+
+/** The name of a `name@<url or path>` key (9.0 keys of git and file: packages). */
+function nameBeforeSource(key: string): string | undefined {
+  const at = key.indexOf('@', key.startsWith('@') ? 1 : 0);
+  return at > 0 ? key.slice(0, at) : undefined;
+}
+
+/** name and version of a package.json, when readable. */
+function readManifest(text: string | undefined): { name?: string; version?: string } | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const doc: unknown = JSON.parse(text);
+    if (!isObject(doc)) return undefined;
+    return { name: typeof doc.name === 'string' ? doc.name : undefined, version: typeof doc.version === 'string' ? doc.version : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** `folder` joined with a relative path, `..` and `.` resolved, without a leading `./`. */
+function joinFolder(folder: string, relative: string): string {
+  const parts = folder === '' || folder === '.' ? [] : folder.split('/');
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
 /** Drops the peer-dependency suffix: `(react@18.2.0)` (6.x, 9.0) or `_react@18.2.0` (5.x). */
 function stripPeers(version: string): string {
   const paren = version.indexOf('(');
@@ -90,7 +127,7 @@ function refuseIfCut(doc: Json, path: string): void {
   }
 }
 
-export function parsePnpmLock(content: string, path: string): ExtractResult {
+export function parsePnpmLock(content: string, path: string, readSibling?: (relativePath: string) => string | undefined): ExtractResult {
   const doc = loadYaml(content, path);
   // An empty file (or only comments) lists nothing.
   if (doc === null || doc === undefined) return { packages: [], warnings: [] };
@@ -120,16 +157,35 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
     const resolution = isObject(entry.resolution) ? entry.resolution : undefined;
     const fromKey = parseKey(key, major);
     const named = typeof entry.name === 'string' && typeof entry.version === 'string';
-    const name = named ? (entry.name as string) : fromKey?.name;
+    const name = named ? (entry.name as string) : (fromKey?.name ?? nameBeforeSource(key));
     const version = named ? (entry.version as string) : (fromKey?.version ?? (typeof entry.version === 'string' ? entry.version : undefined));
     const tarball = typeof resolution?.tarball === 'string' ? resolution.tarball : undefined;
-    if (resolution?.type === 'directory' || key.startsWith('file:') || key.startsWith('link:')) return;
+    const scope: DependencyScope = entry.dev === true ? 'dev' : entry.optional === true ? 'optional' : 'runtime';
+    const local =
+      resolution?.type === 'directory' || /^(file|link):/.test(key) || /^(@[^/@]+\/)?[^/@]+@(file|link):/.test(key) || tarball?.startsWith('file:') === true;
+    if (local) {
+      // The project's own folders and tarballs: listed, never matched.
+      if (!name) return;
+      const directory = typeof resolution?.directory === 'string' ? resolution.directory : (tarball ?? key.slice(key.indexOf(':') + 1)).replace(/^file:/, '');
+      // 9.0 leaves a folder's version to its package.json
+      const localVersion = version ?? (resolution?.type === 'directory' ? readManifest(readSibling?.(`${joinFolder(dirOf(path), directory)}/package.json`))?.version : undefined);
+      pkgKeyOf.set(key, set.add({ name, version: localVersion ?? '', direct: false, scope, line, source: 'local', sourceRef: directory }));
+      return;
+    }
+    const fromCommit = resolution?.type === 'git' || resolution?.repo !== undefined || (tarball !== undefined && GIT_ARCHIVE.test(tarball));
+    if (fromCommit && name) {
+      // Resolved from a commit: listed as git, never matched against registry advisories.
+      const repo = typeof resolution?.repo === 'string' ? resolution.repo : undefined;
+      const commit = typeof resolution?.commit === 'string' ? resolution.commit : undefined;
+      const sourceRef = repo !== undefined ? `${repo}${commit ? `#${commit}` : ''}` : (tarball ?? key);
+      pkgKeyOf.set(key, set.add({ name, version: version !== undefined && looksLikeVersion(version) ? version : '', direct: false, scope, line, source: 'git', sourceRef }));
+      return;
+    }
     const registryTarball = tarball === undefined || /\/-\/.+\.tgz$/.test(tarball);
-    if (resolution?.type === 'git' || resolution?.repo !== undefined || !registryTarball || !name || !version || !looksLikeVersion(version)) {
+    if (!registryTarball || !name || !version || !looksLikeVersion(version)) {
       warnings.push(`${path}:${line}: ${key} is not a registry package (${tarball ?? String(resolution?.repo ?? 'no version')}); skipped`);
       return;
     }
-    const scope: DependencyScope = entry.dev === true ? 'dev' : entry.optional === true ? 'optional' : 'runtime';
     pkgKeyOf.set(key, set.add({ name, version, direct: false, scope, line }));
   };
 
@@ -165,14 +221,16 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
 
   /** The set key a dependency reference points at: `1.0.0(peer)`, `/name/1.0.0` or `real@1.0.0`. */
   const resolveRef = (depName: string, ref: string): string | undefined => {
-    if (ref.startsWith('link:') || ref.startsWith('file:') || ref.startsWith('workspace:')) return undefined;
+    // file: folders and commits are keyed by their reference (9.0: `name@ref`; 5.x: `ref`)
+    const bySource = (): string | undefined => pkgKeyOf.get(`${depName}@${ref}`) ?? pkgKeyOf.get(ref) ?? pkgKeyOf.get(`/${ref}`);
+    if (ref.startsWith('link:') || ref.startsWith('file:') || ref.startsWith('workspace:')) return bySource();
     let name = depName;
     let version: string;
     const first = ref.charCodeAt(0);
     const digitFirst = (first >= 48 && first <= 57) || (first === 118 /* v */ && /^v\d/.test(ref));
     if (!digitFirst) {
       const parsed = parseKey(ref, ref.startsWith('/') && !ref.slice(1).includes('@', 1) ? 5 : Math.max(major, 6));
-      if (!parsed) return pkgKeyOf.get(ref);
+      if (!parsed) return bySource();
       name = parsed.name;
       version = parsed.version;
     } else {
@@ -180,7 +238,7 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
     }
     const key = NpmPackageSet.keyOf(name, version);
     const pkg = set.get(key);
-    if (!pkg) return undefined;
+    if (!pkg) return bySource();
     if (name !== depName && pkg.alias === undefined) pkg.alias = depName;
     return key;
   };
@@ -203,17 +261,29 @@ export function parsePnpmLock(content: string, path: string): ExtractResult {
     }
   }
 
-  const importers: Json[] = isObject(doc.importers)
-    ? Object.values(doc.importers).filter(isObject)
-    : [doc];
+  const importers: [string, Json][] = isObject(doc.importers)
+    ? Object.entries(doc.importers).filter((entry): entry is [string, Json] => isObject(entry[1]))
+    : [['.', doc]];
+  // Workspace projects other than the root: the project's own packages, listed and never matched.
+  const importerLines = lines.get('importers') ?? new Map<string, number>();
+  const projectKeyOf = new Map<string, string>();
+  for (const [folder] of importers) {
+    if (folder === '.') continue;
+    const manifest = readManifest(readSibling?.(joinFolder(dirOf(path), folder) + '/package.json'));
+    const name = manifest?.name ?? folder.slice(folder.lastIndexOf('/') + 1);
+    projectKeyOf.set(folder, set.add({ name, version: manifest?.version ?? '', direct: true, scope: 'runtime', line: importerLines.get(folder) ?? 1, source: 'local', sourceRef: folder }));
+  }
   const roots = new Map<string, DependencyScope>();
-  for (const importer of importers) {
+  for (const [folder, importer] of importers) {
+    const own = projectKeyOf.get(folder);
     for (const [field, scope] of IMPORTER_FIELDS) {
       const deps = importer[field];
       if (!isObject(deps)) continue;
       for (const [depName, value] of Object.entries(deps)) {
         const reference = referenceOf(value);
-        const key = reference === undefined ? undefined : resolveRef(depName, reference);
+        const linked = reference?.startsWith('link:') ? projectKeyOf.get(joinFolder(folder === '.' ? '' : folder, reference.slice(5))) : undefined;
+        const key = linked ?? (reference === undefined ? undefined : resolveRef(depName, reference));
+        if (own !== undefined && key !== undefined) set.addEdge(own, key, field === 'optionalDependencies');
         if (key === undefined) continue;
         const pkg = set.get(key);
         if (pkg) pkg.direct = true;
@@ -230,5 +300,5 @@ export const pnpmLockExtractor: Extractor = {
   id: 'npm/pnpm-lock',
   ecosystem: 'npm',
   patterns: ['pnpm-lock.yaml'],
-  parse: parsePnpmLock,
+  parse: (content, path, readSibling) => parsePnpmLock(content, path, readSibling),
 };

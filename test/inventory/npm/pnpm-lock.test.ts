@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/model/errors.js';
 import { pnpmLockExtractor } from '../../../src/inventory/npm/pnpm-lock.js';
-import { brief, listSamples, readFixture, readSample } from './helpers.js';
+import { brief, listSamples, readFixture, readSample, repoRoot } from './helpers.js';
 
 const parse = (content: string) => pnpmLockExtractor.parse(content, 'pnpm-lock.yaml');
 
@@ -13,6 +15,28 @@ describe('pnpm-lock.yaml fixtures', () => {
       'pkg:npm/loose-envify@1.4.0',
       'pkg:npm/react@18.2.0',
     ]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('lists workspace projects and file: folders as local packages, named from their package.json (pnpm 9.15 generated)', () => {
+    const dir = path.join(repoRoot, 'fixtures/inventory/npm/pnpm-lock/v9-local');
+    const result = pnpmLockExtractor.parse(readFixture('pnpm-lock/v9-local/pnpm-lock.yaml'), 'pnpm-lock.yaml', (rel) => {
+      try {
+        return readFileSync(path.join(dir, rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
+    expect(result.packages.map(brief)).toEqual([
+      'a@0.1.0 direct runtime L18 local',
+      'b@0.2.0 direct runtime L27 local',
+      'c@2.1.6 direct runtime L35 local',
+      'lodash@4.17.20 direct runtime L38',
+      'minimist@1.2.5 direct runtime L41',
+      'ms@2.0.0 transitive runtime L44',
+    ]);
+    expect(result.packages.find((p) => p.name === 'a')?.dependsOn).toEqual(['pkg:npm/b@0.2.0', 'pkg:npm/minimist@1.2.5']);
+    expect(result.packages.find((p) => p.name === 'c')?.sourceRef).toBe('vendor/c');
     expect(result.warnings).toEqual([]);
   });
 
@@ -36,8 +60,17 @@ describe('pnpm-lock.yaml fixtures', () => {
 /** osv-scalibr's pnpm-lock.yaml samples, each checked by reading it. */
 describe('pnpm-lock.yaml samples', () => {
   const expected: Record<string, string[] | RegExp> = {
-    'commits.v9.yaml': [],
-    'commits.yaml': [],
+    'commits.v9.yaml': [
+      'ansi-regex@6.0.1 direct runtime L20 git',
+      'is-number@7.0.0 direct runtime L25 git',
+    ],
+    'commits.yaml': [
+      'my-bitbucket-package@1.0.0 transitive runtime L14 git',
+      '@my-scope/my-package@1.0.0 direct runtime L20 git',
+      '@my-scope/my-other-package@1.0.0 transitive runtime L28 git',
+      'faker-parser@0.0.1 transitive runtime L34 git',
+      'mocks@20.0.1 direct runtime L42 git',
+    ],
     'empty.yaml': [],
     'exotic.yaml': [
       'foo@1.0.0 transitive runtime L10',
@@ -48,7 +81,13 @@ describe('pnpm-lock.yaml samples', () => {
       'foo@1.3.0 transitive runtime L16',
       'foo@1.4.0 transitive runtime L17',
     ],
-    'files.yaml': [],
+    'files.yaml': [
+      'my-file-package@0.0.0 transitive runtime L10 local',
+      'a-local-package@1.0.0 transitive runtime L16 local',
+      'a-nested-local-package@1.0.0 transitive runtime L22 local',
+      'one-up@1.0.0 transitive runtime L28 local',
+      'one-up-with-peer@1.0.0 transitive runtime L34 local',
+    ],
     'invalid-path.yaml': [
       'acorn@8.7.0 transitive runtime L11',
     ],
@@ -188,13 +227,21 @@ describe('pnpm-lock.yaml samples', () => {
     expect(parse(content).packages.map(brief)).toEqual(want);
   });
 
-  it('skips git sources with one warning each', () => {
-    expect(parse(readSample('pnpmlock', 'commits.v9.yaml')).warnings).toHaveLength(2);
-    expect(parse(readSample('pnpmlock', 'commits.yaml')).warnings).toHaveLength(5);
+  it('lists packages resolved from commits as git, with their repository and commit', () => {
+    for (const name of ['commits.v9.yaml', 'commits.yaml']) {
+      const result = parse(readSample('pnpmlock', name));
+      expect(result.warnings).toEqual([]);
+      expect(result.packages.every((p) => p.source === 'git')).toBe(true);
+    }
+    expect(parse(readSample('pnpmlock', 'commits.yaml')).packages.find((p) => p.name === '@my-scope/my-package')?.sourceRef).toBe(
+      'git+ssh://git@github.com/my-org/my-package.git#267087851ad5fac92a184749c27cd539e2fc862e',
+    );
   });
 });
 
 const EXPECTED_V9 = [
+  // a workspace project: listed, its version unknown without its package.json
+  'web@ direct runtime L15 local',
   'fsevents@2.3.3 direct optional L33',
   'js-tokens@4.0.0 transitive runtime L37',
   'loose-envify@1.4.0 transitive runtime L40',
