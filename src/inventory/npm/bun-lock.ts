@@ -1,7 +1,7 @@
 import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { NpmPackageSet, splitNameVersion } from './common.js';
+import { NpmPackageSet, isGitSpec, splitNameVersion } from './common.js';
 import { scanObjectKeyLines } from './json-key-lines.js';
 
 /**
@@ -159,12 +159,27 @@ export function parseBunLock(content: string, path: string): ExtractResult {
     }
     const split = splitNameVersion(ident);
     const reference = split?.range ?? '';
-    if (!split || /^(workspace|link|file|portal|root):/.test(reference)) continue;
+    if (!split || reference.startsWith('root:')) continue;
+    const meta = Array.isArray(value) ? value.find((item, index) => index > 0 && isObject(item)) : undefined;
+    const local = /^(workspace|link|file|portal):/.exec(reference);
+    if (local) {
+      // The project's own folders: listed (a workspace's version from its entry), never matched.
+      const folder = reference.slice(local[0].length);
+      const workspace = workspaces[folder];
+      const version = isObject(workspace) && typeof workspace.version === 'string' ? workspace.version : '';
+      keyOfPath.set(installPath, set.add({ name: split.name, version, direct: local[1] === 'workspace', scope: 'runtime', line, source: 'local', sourceRef: folder }));
+      if (isObject(meta)) metaOfPath.set(installPath, meta);
+      continue;
+    }
+    if (isGitSpec(reference)) {
+      keyOfPath.set(installPath, set.add({ name: split.name, version: '', direct: false, scope: 'runtime', line, source: 'git', sourceRef: reference }));
+      if (isObject(meta)) metaOfPath.set(installPath, meta);
+      continue;
+    }
     if (!/^v?\d[^\s:/#]*$/.test(reference)) {
       warnings.push(`${path}:${line}: ${ident} is not from the registry; skipped`);
       continue;
     }
-    const meta = Array.isArray(value) ? value.find((item, index) => index > 0 && isObject(item)) : undefined;
     if (isObject(meta)) metaOfPath.set(installPath, meta);
     const installedName = installPath.startsWith('@')
       ? installPath.split('/').slice(-2).join('/')

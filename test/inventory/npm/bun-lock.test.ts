@@ -10,6 +10,8 @@ describe('bun.lock fixtures', () => {
   it('reads workspaces, nested install paths, comments and trailing commas', () => {
     const result = parse(readFixture('bun-lock/workspaces/bun.lock'));
     expect(result.packages.map(brief)).toEqual([
+      // the workspace itself: listed, never matched
+      '@acme/web@ direct runtime L20 local',
       // @acme/web's own lodash, nested under the workspace's name
       'lodash@3.10.1 direct runtime L22',
       '@babel/core@7.20.0 direct runtime L24',
@@ -17,7 +19,7 @@ describe('bun.lock fixtures', () => {
       'lodash@4.17.21 transitive runtime L28',
       'typescript@5.3.3 direct dev L30',
     ]);
-    expect(result.packages[1]?.dependsOn).toEqual(['pkg:npm/debug@4.3.4']);
+    expect(result.packages[2]?.dependsOn).toEqual(['pkg:npm/debug@4.3.4']);
     expect(result.warnings).toEqual([]);
   });
 
@@ -52,22 +54,32 @@ describe('bun.lock samples', () => {
     'bad-tuple.json5': [
       'wrappy@1.0.2 direct runtime L13',
     ],
-    'blog-sample.json5': [],
+    'blog-sample.json5': [
+      'uWebSockets.js@ direct runtime L11 git',
+    ],
     'commits.json5': [
-      '@babel/helper-plugin-utils@7.26.5 transitive runtime L22',
-      '@babel/helper-string-parser@7.25.9 transitive runtime L24',
-      '@babel/helper-validator-identifier@7.25.9 transitive runtime L26',
-      '@babel/parser@7.26.5 transitive runtime L28',
-      '@babel/types@7.26.5 transitive runtime L30',
-      'jquery@3.7.1 transitive runtime L42',
+      '@babel/helper-plugin-utils@7.26.5 transitive dev L22',
+      '@babel/helper-string-parser@7.25.9 transitive dev L24',
+      '@babel/helper-validator-identifier@7.25.9 transitive dev L26',
+      '@babel/parser@7.26.5 transitive dev L28',
+      '@babel/types@7.26.5 transitive dev L30',
+      '@prettier/sync@ direct dev L32 git',
+      'babel-preset-php@ direct dev L34 git',
+      'is-number@ direct dev L36 git',
+      'is-number@ direct dev L38 git',
+      'is-number@ direct dev L40 git',
+      'jquery@3.7.1 transitive dev L42',
       'lodash@1.3.1 direct runtime L44',
-      'make-synchronized@0.2.9 transitive runtime L46',
-      'php-parser@2.2.0 transitive runtime L48',
-      'prettier@3.4.2 transitive runtime L50',
+      'make-synchronized@0.2.9 transitive dev L46',
+      'php-parser@2.2.0 transitive dev L48',
+      'prettier@3.4.2 transitive dev L50',
+      'raven-js@ direct dev L52 git',
+      'slick-carousel@ direct dev L54 git',
       'stopwords@0.0.1 direct runtime L56',
     ],
     'empty.json5': /no lockfileVersion: /,
     'files.json5': [
+      'etag@ direct dev L15 local',
       'lodash@1.3.1 direct runtime L17',
     ],
     'nested-dependencies-dup.json5': [
@@ -145,12 +157,14 @@ describe('bun.lock samples', () => {
     expect(parse(content).packages.map(brief)).toEqual(want);
   });
 
-  it('warns for malformed tuples and git sources', () => {
+  it('warns for malformed tuples, and lists git sources as git without a warning', () => {
     expect(parse(readSample('bunlock', 'bad-tuple.json5')).warnings).toEqual([
       'bun.lock:12: wrappy-bad1 is not a [name@version, ...] entry; skipped',
       'bun.lock:14: wrappy-bad2 is not a [name@version, ...] entry; skipped',
     ]);
-    expect(parse(readSample('bunlock', 'commits.json5')).warnings).toHaveLength(7);
+    const commits = parse(readSample('bunlock', 'commits.json5'));
+    expect(commits.warnings).toEqual([]);
+    expect(commits.packages.filter((p) => p.source === 'git')).toHaveLength(7);
   });
 });
 
