@@ -2,7 +2,7 @@ import { ParseError } from '../../model/errors.js';
 import type { DependencyScope, ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
 import { keyLines, loadYaml } from '../yaml-fast.js';
-import { purlMaker } from '../entry.js';
+import { gitSourceRef, purlMaker } from '../entry.js';
 
 const purlAt = purlMaker('Pub');
 
@@ -37,16 +37,9 @@ export function parsePubspecLock(content: string, path: string): ExtractResult {
     if (typeof version !== 'string' || typeof source !== 'string') {
       throw new ParseError(path, `line ${line}: package ${name} has no string "version" and "source"`);
     }
-    if (source === 'sdk' || source === 'path') {
-      warnings.push(`${path}:${line}: ${name} comes from ${source === 'sdk' ? 'an SDK' : 'a local path'}; skipped, it is not a published package`);
-      continue;
-    }
-    if (source === 'git') {
-      warnings.push(`${path}:${line}: ${name} ${version} comes from git; advisories match it by version only`);
-    }
     const kind = typeof dependency === 'string' ? KINDS[dependency] : undefined;
     if (!kind) warnings.push(`${path}:${line}: ${name} has an unknown dependency kind ${JSON.stringify(dependency)}; read as transitive`);
-    packages.push({
+    const pkg: Package = {
       ecosystem: 'Pub',
       name,
       version,
@@ -54,7 +47,20 @@ export function parsePubspecLock(content: string, path: string): ExtractResult {
       direct: kind?.direct ?? false,
       scope: kind?.scope ?? 'runtime',
       location: { path, line },
-    });
+    };
+    // Not published on the package server: listed, never matched against its advisories.
+    const description = isObject(entry.description) ? entry.description : undefined;
+    if (source === 'path' || source === 'sdk') {
+      pkg.source = 'local';
+      const where = source === 'sdk' ? `sdk:${typeof entry.description === 'string' ? entry.description : 'unknown'}` : description?.path;
+      if (typeof where === 'string') pkg.sourceRef = where;
+    } else if (source === 'git') {
+      pkg.source = 'git';
+      const url = description?.url;
+      const commit = description?.['resolved-ref'];
+      if (typeof url === 'string') pkg.sourceRef = gitSourceRef(typeof commit === 'string' ? `${url}#${commit}` : url);
+    }
+    packages.push(pkg);
   }
   return { packages, warnings };
 }

@@ -1,7 +1,7 @@
 import { ParseError } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { purlMaker } from '../entry.js';
+import { gitSourceRef, purlMaker } from '../entry.js';
 
 const purlAt = purlMaker('RubyGems');
 
@@ -21,6 +21,9 @@ interface Spec {
   section: string;
   line: number;
   dependencies: string[];
+  /** The source section's `remote:` (a path for PATH, a repository for GIT) and `revision:`. */
+  remote?: string;
+  revision?: string;
 }
 
 /** `name (1.2.3)` or `name (1.2.3-x86_64-linux)`; Gem versions never hold a `-`, platforms follow one. */
@@ -39,6 +42,8 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
   let inSpecs = false;
   let current: Spec | undefined;
   let sawSection = false;
+  let remote: string | undefined;
+  let revision: string | undefined;
 
   content.split('\n').forEach((raw, index) => {
     const lineNo = index + 1;
@@ -52,6 +57,8 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
       sawSection = true;
       inSpecs = false;
       current = undefined;
+      remote = undefined;
+      revision = undefined;
       return;
     }
     if (section === undefined) throw new ParseError(path, `line ${lineNo}: indented text before any section header (not a Gemfile.lock?)`);
@@ -65,13 +72,16 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
     if (indent === 2) {
       inSpecs = body === 'specs:';
       current = undefined;
+      const field = /^(remote|revision): (.+)$/.exec(body);
+      if (field?.[1] === 'remote') remote = field[2];
+      if (field?.[1] === 'revision') revision = field[2];
       return;
     }
     if (!inSpecs) return;
     if (indent === 4) {
       const spec = parseSpec(body);
       if (!spec) throw new ParseError(path, `line ${lineNo}: gem spec "${body}" is not "name (version)"`);
-      current = { ...spec, section, line: lineNo, dependencies: [] };
+      current = { ...spec, section, line: lineNo, dependencies: [], remote, revision };
       specs.push(current);
       return;
     }
@@ -85,13 +95,7 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
   if (!sawSection && content.trim() !== '') throw new ParseError(path, 'no Bundler sections (GEM, DEPENDENCIES...) found');
 
   const warnings: string[] = [];
-  const kept = specs.filter((spec) => {
-    if (spec.section === 'PATH') {
-      warnings.push(`${path}:${spec.line}: ${spec.name} ${spec.version} is a local PATH gem; skipped, it does not come from a gem server`);
-      return false;
-    }
-    return true;
-  });
+  const kept = specs;
   // A local PATH gem the Gemfile names (often the project's own `gemspec`) stands for the
   // project: what it depends on is direct, as for a Cargo workspace member.
   for (const spec of specs) {
@@ -114,7 +118,7 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
       seen.dependsOn = [...new Set([...(seen.dependsOn ?? []), ...dependsOn])];
       continue;
     }
-    if (spec.section !== 'GEM') {
+    if (spec.section === 'PLUGIN SOURCE') {
       warnings.push(`${path}:${spec.line}: ${spec.name} ${spec.version} comes from a ${spec.section} source; advisories match it by version only`);
     }
     const pkg: Package = {
@@ -127,6 +131,11 @@ export function parseGemfileLock(content: string, path: string): ExtractResult {
       location: { path, line: spec.line },
       dependsOn: [...new Set(dependsOn)],
     };
+    // A PATH gem (often the project's own gemspec) and a GIT gem are listed, never matched.
+    if (spec.section === 'PATH') pkg.source = 'local';
+    if (spec.section === 'GIT') pkg.source = 'git';
+    const ref = spec.section === 'GIT' && spec.remote ? gitSourceRef(spec.revision ? `${spec.remote}#${spec.revision}` : spec.remote) : spec.remote;
+    if (pkg.source && ref) pkg.sourceRef = ref;
     byKey.set(key, pkg);
     packages.push(pkg);
   }

@@ -12,14 +12,15 @@ describe('pubspec.lock fixtures', () => {
     expect(project(parsePubspecLock(content, 'pubspec.lock').packages)).toEqual(expected);
   });
 
-  it('skips sdk and path packages and flags git ones', () => {
+  it('lists sdk and path packages as local and git ones as git', () => {
     const result = parsePubspecLock(readFileSync(path.join(fixtures, 'all-sources/pubspec.lock'), 'utf8'), 'pubspec.lock');
-    expect(result.warnings).toEqual([
-      'pubspec.lock:19: flutter comes from an SDK; skipped, it is not a published package',
-      'pubspec.lock:38: local_utils comes from a local path; skipped, it is not a published package',
-      'pubspec.lock:45: markdown 7.1.1 comes from git; advisories match it by version only',
-    ]);
-    expect(result.packages.find((p) => p.name === 'http')?.purl).toBe('pkg:pub/http@1.1.0');
+    expect(result.warnings).toEqual([]);
+    const byName = new Map(result.packages.map((p) => [p.name, p]));
+    expect(byName.get('flutter')).toMatchObject({ source: 'local', sourceRef: 'sdk:flutter' });
+    expect(byName.get('local_utils')).toMatchObject({ source: 'local', sourceRef: '../local_utils' });
+    expect(byName.get('markdown')).toMatchObject({ source: 'git', sourceRef: 'https://github.com/example/markdown.git#0123456789abcdef0123456789abcdef01234567' });
+    expect(byName.get('http')?.purl).toBe('pkg:pub/http@1.1.0');
+    expect(byName.get('http')?.source).toBeUndefined();
   });
 
   it('declares pubspec.lock', () => {
@@ -43,8 +44,8 @@ describe('osv-scalibr pubspec.lock samples', () => {
       'one-package-dev.lock': { count: 1, has: [['build_runner', '2.2.1', true, 'dev']] },
       'one-package.lock': { count: 1, has: [['back_button_interceptor', '6.0.1', true, 'runtime']] },
       'source-git.lock': { count: 5, has: [['flutter_rust_bridge', '1.32.0', true, 'runtime'], ['screen_retriever', '0.1.2', false, 'runtime'], ['toggle_switch', '1.4.0', true, 'runtime']] },
-      'source-path.lock': { count: 0, has: [] },
-      'source-sdk.lock': { count: 0, has: [] },
+      'source-path.lock': { count: 1, has: [['maa_core', '0.0.1', true, 'runtime']] },
+      'source-sdk.lock': { count: 1, has: [['flutter_web_plugins', '0.0.0', false, 'runtime']] },
       'two-packages.lock': { count: 2, has: [['shelf', '1.3.2', false, 'runtime'], ['shelf_web_socket', '1.0.2', false, 'runtime']] },
     },
     checkFound: (found, [, , direct, scope]) => {
@@ -53,13 +54,9 @@ describe('osv-scalibr pubspec.lock samples', () => {
     },
   });
 
-  it('source-path.lock and source-sdk.lock say why they are empty', () => {
-    expect(parsePubspecLock(readFileSync(path.join(samples, 'source-path.lock'), 'utf8'), 'pubspec.lock').warnings).toEqual([
-      'pubspec.lock:4: maa_core comes from a local path; skipped, it is not a published package',
-    ]);
-    expect(parsePubspecLock(readFileSync(path.join(samples, 'source-sdk.lock'), 'utf8'), 'pubspec.lock').warnings).toEqual([
-      'pubspec.lock:4: flutter_web_plugins comes from an SDK; skipped, it is not a published package',
-    ]);
+  it('source-path.lock and source-sdk.lock list their package as local', () => {
+    expect(parsePubspecLock(readFileSync(path.join(samples, 'source-path.lock'), 'utf8'), 'pubspec.lock').packages[0]?.source).toBe('local');
+    expect(parsePubspecLock(readFileSync(path.join(samples, 'source-sdk.lock'), 'utf8'), 'pubspec.lock').packages[0]?.sourceRef).toBe('sdk:flutter');
   });
 });
 

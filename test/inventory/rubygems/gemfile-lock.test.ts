@@ -12,14 +12,16 @@ describe('Gemfile.lock fixtures', () => {
     expect(project(parseGemfileLock(content, file).packages, { dependsOn: true })).toEqual(expected);
   });
 
-  it('skips PATH gems and flags GIT gems', () => {
+  it('lists PATH gems as local and GIT gems as git, with where they come from', () => {
     const result = parseGemfileLock(readFileSync(path.join(fixtures, 'platforms-git-path/Gemfile.lock'), 'utf8'), 'Gemfile.lock');
-    expect(result.packages.find((p) => p.name === 'mytool')).toBeUndefined();
+    expect(result.packages.find((p) => p.name === 'mytool')).toMatchObject({ source: 'local', sourceRef: '.' });
+    expect(result.packages.find((p) => p.name === 'sidekiq')).toMatchObject({
+      source: 'git',
+      sourceRef: 'https://github.com/example/sidekiq-fork.git#1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+    });
     expect(result.packages.find((p) => p.name === 'nokogiri')?.purl).toBe('pkg:gem/nokogiri@1.15.4');
-    expect(result.warnings).toEqual([
-      'Gemfile.lock:13: mytool 0.3.0 is a local PATH gem; skipped, it does not come from a gem server',
-      'Gemfile.lock:6: sidekiq 7.1.0 comes from a GIT source; advisories match it by version only',
-    ]);
+    expect(result.packages.find((p) => p.name === 'nokogiri')?.source).toBeUndefined();
+    expect(result.warnings).toEqual([]);
   });
 
   it('declares both lockfile names', () => {
@@ -35,7 +37,8 @@ describe('osv-scalibr Gemfile.lock samples', () => {
     table: {
       'has-git-gem.lock': { count: 5, has: [['hanami-controller', '2.0.0.alpha1', false], ['hanami-utils', '2.0.0.alpha1', true], ['transproc', '1.1.1', false]] },
       // backbone-on-rails is a PATH gem: skipped, and its four dependencies count as direct.
-      'has-local-gem.lock': { count: 29, has: [['nokogiri', '1.13.3', false], ['eco-source', '1.1.0.rc.1', false], ['jquery-rails', '4.4.0', true], ['railties', '7.0.2.2', true]] },
+      // the local gem is listed (not matched), as osv-scalibr lists it
+      'has-local-gem.lock': { count: 30, has: [['backbone-on-rails', '1.2.0.0', true], ['nokogiri', '1.13.3', false], ['eco-source', '1.1.0.rc.1', false], ['jquery-rails', '4.4.0', true], ['railties', '7.0.2.2', true]] },
       'invalid.lock': 'throws',
       'multiple-gems.lock': { count: 6, has: [['bundler-audit', '0.9.0.1', true], ['dotenv', '2.7.6', true], ['thor', '1.2.1', false]] },
       'no-gem-section.lock': { count: 0, has: [] },
