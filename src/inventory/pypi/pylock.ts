@@ -30,6 +30,8 @@ import {
   stringField,
 } from './common.js';
 
+import { gitSourceRef } from '../entry.js';
+
 const FORMAT = 'pylock.toml';
 
 export function parsePylock(content: string, path: string): ExtractResult {
@@ -43,15 +45,12 @@ export function parsePylock(content: string, path: string): ExtractResult {
 
   forEachNamedEntry(entries, path, warnings, (entry, name, line) => {
     if (Array.isArray(entry.dependencies)) recordsEdges = true;
-    for (const kind of ['vcs', 'directory'] as const) {
-      if (entry[kind] !== undefined) {
-        const source = isTable(entry[kind]) ? (stringField(entry[kind], 'url') ?? stringField(entry[kind], 'path') ?? '?') : '?';
-        warnings.push(`${path}:${line}: ${name} comes from a ${kind === 'vcs' ? 'version-control checkout' : 'local directory'} (${source}), skipped`);
-        return;
-      }
-    }
     const version = stringField(entry, 'version') ?? '';
-    if (!version) warnings.push(`${path}:${line}: ${name} has no version, reported unpinned`);
+    // A checkout of a commit or a local folder: listed, never matched against index advisories.
+    const vcs = isTable(entry.vcs) ? entry.vcs : undefined;
+    const directory = isTable(entry.directory) ? entry.directory : undefined;
+    const foreign = vcs !== undefined || directory !== undefined || entry.vcs !== undefined || entry.directory !== undefined;
+    if (!version && !foreign) warnings.push(`${path}:${line}: ${name} has no version, reported unpinned`);
     const pkg = makePackage({
       name,
       version,
@@ -59,8 +58,15 @@ export function parsePylock(content: string, path: string): ExtractResult {
       scope: scopeOf(stringField(entry, 'marker'), defaultGroups),
       path,
       line,
-      unpinned: !version,
+      unpinned: !version && !foreign,
     });
+    if (foreign) {
+      pkg.source = vcs !== undefined || entry.vcs !== undefined ? 'git' : 'local';
+      const url = vcs ? stringField(vcs, 'url') : undefined;
+      const commit = vcs ? stringField(vcs, 'commit-id') : undefined;
+      const ref = vcs ? (url && gitSourceRef(commit ? `${url}#${commit}` : url)) : directory ? stringField(directory, 'path') : undefined;
+      if (ref) pkg.sourceRef = ref;
+    }
     packages.push(pkg);
     edgesOf.set(pkg, dependencyRefs(entry.dependencies));
   });

@@ -19,6 +19,9 @@ export interface CompactPackage {
   line: number;
   dependsOn?: string[];
   unpinned?: boolean;
+  source?: string;
+  sourceRef?: string;
+  declaredRange?: string;
 }
 
 export function compact(pkg: Package): CompactPackage {
@@ -32,6 +35,9 @@ export function compact(pkg: Package): CompactPackage {
   };
   if (pkg.dependsOn) view.dependsOn = pkg.dependsOn;
   if (pkg.unpinned) view.unpinned = true;
+  if (pkg.source) view.source = pkg.source;
+  if (pkg.sourceRef) view.sourceRef = pkg.sourceRef;
+  if (pkg.declaredRange) view.declaredRange = pkg.declaredRange;
   return view;
 }
 
