@@ -1,7 +1,7 @@
 import { InputLimitError, ParseError } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { purlMaker } from '../entry.js';
+import { gitSourceRef, purlMaker } from '../entry.js';
 import { INPUT_LIMITS } from '../limits.js';
 
 const purlAt = purlMaker('Hex');
@@ -200,6 +200,7 @@ export function parseMixLock(content: string, path: string): ExtractResult {
     deps: string[];
   }
   const locked = new Map<string, Locked>();
+  const gitEntries: { app: string; line: number; sourceRef?: string }[] = [];
   for (const { key, value, offset } of root.entries) {
     const app = text(key);
     const line = lineOf(offset);
@@ -208,6 +209,13 @@ export function parseMixLock(content: string, path: string): ExtractResult {
       throw new ParseError(path, `line ${line}: ${app} is not a {:scm, ...} tuple`);
     }
     const scm = value.items[0].value;
+    if (scm === 'git') {
+      // A git checkout has no version, only a commit: listed as git, never matched.
+      const url = value.items[1]?.kind === 'string' ? value.items[1].value : undefined;
+      const commit = value.items[2]?.kind === 'string' ? value.items[2].value : undefined;
+      gitEntries.push({ app, line, sourceRef: url === undefined ? undefined : gitSourceRef(commit ? `${url}#${commit}` : url) });
+      continue;
+    }
     if (scm !== 'hex') {
       warnings.push(`${path}:${line}: ${app} comes from ${scm === 'git' ? 'git' : `the ${scm} source`}; skipped, it is not a Hex package`);
       continue;
@@ -236,6 +244,21 @@ export function parseMixLock(content: string, path: string): ExtractResult {
       return target ? [purlOf(target)] : [];
     }),
   }));
+  for (const entry of gitEntries) {
+    const pkg: Package = {
+      ecosystem: 'Hex',
+      name: entry.app,
+      version: '',
+      purl: purlAt(path, entry.line, entry.app, ''),
+      direct: false,
+      scope: 'runtime',
+      location: { path, line: entry.line },
+      source: 'git',
+    };
+    if (entry.sourceRef) pkg.sourceRef = entry.sourceRef;
+    packages.push(pkg);
+  }
+  packages.sort((a, b) => a.location.line - b.location.line);
   return { packages, warnings };
 }
 

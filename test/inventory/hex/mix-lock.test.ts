@@ -13,9 +13,10 @@ describe('mix.lock fixtures', () => {
     expect(project(parseMixLock(content, 'mix.lock').packages, { dependsOn: true })).toEqual(expected);
   });
 
-  it('skips git dependencies with a warning and names hex packages by their package name', () => {
+  it('lists git dependencies as git, and names hex packages by their package name', () => {
     const result = parseMixLock(readFileSync(path.join(fixtures, 'git-and-optional/mix.lock'), 'utf8'), 'mix.lock');
-    expect(result.warnings).toEqual(['mix.lock:5: my_fork comes from git; skipped, it is not a Hex package']);
+    expect(result.warnings).toEqual([]);
+    expect(result.packages.find((p) => p.name === 'my_fork')).toMatchObject({ version: '', source: 'git' });
     expect(result.packages.at(-1)?.purl).toBe('pkg:hex/real_package_name@0.3.0');
   });
 
@@ -32,7 +33,7 @@ describe('osv-scalibr mix.lock samples', () => {
     listSamples: () => ['erlang/mixlock', 'elixir/mixlock'].flatMap((dir) => readdirSync(path.join(samples, dir)).map((f) => `${dir}/${f}`)),
     table: {
       'erlang/mixlock/empty.lock': { count: 0, has: [] },
-      'erlang/mixlock/git.lock': { count: 0, has: [] },
+      'erlang/mixlock/git.lock': { count: 3, has: [['foe', '', 2], ['foo', '', 3], ['bar', '', 4]] },
       'erlang/mixlock/many.lock': { count: 21, has: [['backoff', '1.1.6', 2], ['phoenix', '1.4.17', 15], ['telemetry', '0.4.2', 22]] },
       'erlang/mixlock/one-package.lock': { count: 1, has: [['plug', '1.11.1', 2]] },
       'erlang/mixlock/two-packages.lock': { count: 2, has: [['plug', '1.11.1', 2], ['plug_crypto', '1.2.2', 3]] },
@@ -51,10 +52,10 @@ describe('osv-scalibr mix.lock samples', () => {
     expect(packages.find((p) => p.name === 'phoenix')?.dependsOn).toEqual(['pkg:hex/phoenix_pubsub@1.1.2', 'pkg:hex/plug@1.11.1', 'pkg:hex/telemetry@0.4.2']);
   });
 
-  it('git.lock names its three git entries in warnings', () => {
-    const { warnings } = parseMixLock(readFileSync(path.join(samples, 'erlang/mixlock/git.lock'), 'utf8'), 'mix.lock');
-    expect(warnings).toHaveLength(3);
-    expect(warnings?.[2]).toBe('mix.lock:4: bar comes from git; skipped, it is not a Hex package');
+  it('git.lock lists its three git entries with their repository and commit', () => {
+    const { packages, warnings } = parseMixLock(readFileSync(path.join(samples, 'erlang/mixlock/git.lock'), 'utf8'), 'mix.lock');
+    expect(warnings).toEqual([]);
+    expect(packages[2]).toMatchObject({ name: 'bar', source: 'git', sourceRef: 'https://github.com/my-org/bar#bef3ee1d3618017061498b96c75043e8449ef9b5' });
   });
 });
 
