@@ -28,9 +28,10 @@ export interface Extractor {
    * @param content the file's text (UTF-8, BOM removed)
    * @param path the repo-relative path, for locations and error messages
    * @param readSibling reads another file of the same checkout, for formats that include others
-   *   (`-r other.txt`, a local parent pom). The path is relative to the FOLDER OF THE FILE BEING
-   *   PARSED (as written in the file: `../parent/pom.xml`, `sub/other.txt`); undefined when it
-   *   does not exist, is a symlink, or lies outside the checkout.
+   *   (`-r other.txt`, a local parent pom, the go.sum beside a go.mod). The path is relative to
+   *   the CHECKOUT ROOT, like `path` (join the parsed file's folder and what the file writes:
+   *   `svc/go.sum`, `parent/pom.xml`); undefined when it does not exist, is a symlink, or lies
+   *   outside the checkout.
    */
   parse(content: string, path: string, readSibling?: (relativePath: string) => string | undefined): ExtractResult;
 }

@@ -172,8 +172,8 @@ function runExtractor(
     fail(errorMessage(error));
     return;
   }
-  const folder = posix.dirname(relativePath);
-  const readSibling = (path: string) => readConfined(root, posix.join(folder === '.' ? '' : folder, path), maxBytes);
+  // Extractors name other files by repo-relative path (they join their own folder themselves).
+  const readSibling = (path: string) => readConfined(root, path, maxBytes);
   try {
     const extracted = parseLockfile(extractor, content, relativePath, readSibling);
     const packages = skipEcosystems.length ? extracted.packages.filter((pkg) => !skipEcosystems.includes(pkg.ecosystem)) : extracted.packages;

@@ -186,6 +186,25 @@ describe('inventoryDirectory', () => {
     expect(readConfined(root, 'real/requirements.txt')).toBe('requests==2.31.0\n');
   });
 
+  it('lets nested files read the files they name: -r includes, the go.sum beside an old go.mod', () => {
+    const root = tree({
+      'services/api/requirements.txt': '-r base.txt\nflask==3.0.0\n',
+      'services/api/base.txt': 'requests==2.31.0\n',
+      'tools/go.mod': 'module example.org/tools\n\ngo 1.16\n\nrequire github.com/stretchr/testify v1.7.0\n',
+      'tools/go.sum': 'github.com/davecgh/go-spew v1.1.1 h1:x=\ngithub.com/stretchr/testify v1.7.0 h1:y=\n',
+    });
+    const result = inventoryDirectory(root);
+    const names = result.packages.map((pkg) => `${pkg.name}@${pkg.version} ${pkg.location.path}`).sort();
+    expect(names).toEqual([
+      'flask@3.0.0 services/api/requirements.txt',
+      'github.com/davecgh/go-spew@v1.1.1 tools/go.sum',
+      'github.com/stretchr/testify@v1.7.0 tools/go.mod',
+      'requests@2.31.0 services/api/base.txt',
+      'stdlib@1.16.0 tools/go.mod',
+    ]);
+    expect(result.warnings).toEqual([]);
+  });
+
   it('reports a file over maxFileBytes as an error naming it, and reads the others', () => {
     const big = `${'# padding line\n'.repeat(200)}requests==2.31.0\n`;
     const root = tree({
