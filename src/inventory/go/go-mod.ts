@@ -274,15 +274,14 @@ export function parseGoMod(content: string, path: string, readSibling?: (relativ
     const replace = replaceIndex.get(`${req.path}@${req.version}`) ?? replaceIndex.get(req.path);
     let name = req.path;
     let version = req.version;
-    if (replace) {
-      if (replace.newVersion === undefined) {
-        warnings.push(`${path}:${req.line}: ${req.path} ${req.version} is replaced by the local directory ${replace.newPath} (line ${replace.line}); skipped, it does not come from the module proxy`);
-        continue;
-      }
+    // Replaced by a local directory: the project's own code, listed under the module path it
+    // stands for and never matched (its version is the one required, not what the folder holds).
+    const localDirectory = replace && replace.newVersion === undefined ? replace.newPath : undefined;
+    if (replace && replace.newVersion !== undefined) {
       name = replace.newPath;
       version = replace.newVersion;
     }
-    const key = `${name}@${version}`;
+    const key = `${name}@${version}${localDirectory === undefined ? '' : '#local'}`;
     const seen = byKey.get(key);
     if (seen) {
       seen.direct ||= !req.indirect;
@@ -297,6 +296,10 @@ export function parseGoMod(content: string, path: string, readSibling?: (relativ
       scope: 'runtime',
       location: { path, line: req.line },
     };
+    if (localDirectory !== undefined) {
+      pkg.source = 'local';
+      pkg.sourceRef = localDirectory;
+    }
     byKey.set(key, pkg);
     packages.push(pkg);
   }

@@ -18,15 +18,15 @@ describe('go.mod fixtures', () => {
     }
   });
 
-  it('reads replace, exclude and local replacements with warnings', () => {
+  it('reads replace and exclude, and lists a module replaced by a local directory as local', () => {
     const result = parseGoMod(readFileSync(path.join(fixtures, 'replace-exclude/go.mod'), 'utf8'), 'go.mod');
     expect(result.packages.find((p) => p.name === 'github.com/new/lib')?.purl).toBe('pkg:golang/github.com/new/lib@v1.3.0');
     expect(result.packages.find((p) => p.name === 'stdlib')?.purl).toBe('pkg:golang/stdlib@1.22.1');
-    expect(result.packages.some((p) => p.name === 'example.com/local/tool' || p.name === '../tool')).toBe(false);
+    expect(result.packages.find((p) => p.name === 'example.com/local/tool')).toMatchObject({ version: 'v0.1.0', source: 'local', sourceRef: '../tool' });
+    expect(result.packages.some((p) => p.name === '../tool')).toBe(false);
     expect(result.packages.some((p) => p.name === 'example.com/excluded')).toBe(false);
-    expect(result.warnings).toHaveLength(2);
-    expect(result.warnings?.[0]).toContain('example.com/local/tool v0.1.0 is replaced by the local directory ../tool');
-    expect(result.warnings?.[1]).toContain('example.com/excluded v1.0.0 is required but excluded');
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings?.[0]).toContain('example.com/excluded v1.0.0 is required but excluded');
   });
 
   it('declares go.mod as its file', () => {
@@ -64,7 +64,8 @@ describe('osv-scalibr go.mod samples', () => {
       'not-go-mod.mod': 'throws',
       'one-package.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0', true]] },
       'replace-different.mod': { count: 2, has: [['example.com/fork/foe', 'v1.4.5'], ['example.com/fork/foe', 'v1.4.2']] },
-      'replace-local.mod': { count: 1, has: [['github.com/BurntSushi/toml', 'v1.0.0']] },
+      // the module replaced by ./fork/net is listed under its module path, local and never matched
+      'replace-local.mod': { count: 2, has: [['golang.org/x/net', 'v1.2.3'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
       'replace-mixed.mod': { count: 2, has: [['example.com/fork/net', 'v1.4.5'], ['golang.org/x/net', 'v0.5.6']] },
       'replace-no-version.mod': { count: 1, has: [['example.com/fork/net', 'v1.4.5']] },
       'replace-not-required.mod': { count: 2, has: [['golang.org/x/net', 'v0.5.6'], ['github.com/BurntSushi/toml', 'v1.0.0']] },
