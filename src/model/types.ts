@@ -107,6 +107,11 @@ export interface VulnerabilityRef {
   references?: string[];
   published?: string;
   modified?: string;
+  /**
+   * Not a vulnerability but a notice about the package (RustSec `informational`: unmaintained,
+   * unsound, notice): reported at low severity, apart from vulnerabilities.
+   */
+  informational?: string;
 }
 
 export interface PackageRef {
@@ -116,6 +121,8 @@ export interface PackageRef {
   purl: string;
   direct: boolean;
   scope: DependencyScope;
+  /** The version is the lower bound of this declared range (`>=2.11.0`), not a resolved version. */
+  declaredRange?: string;
 }
 
 export interface CodeLocation {

@@ -1,12 +1,12 @@
 import semver from 'semver';
 import { errorMessage } from '../model/errors.js';
 import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
-import type { Finding, Package } from '../model/types.js';
+import type { Finding, Package, PackageRef, VulnerabilityRef } from '../model/types.js';
 import { fromRegistry } from '../model/types.js';
 import { schemeFor } from '../versioning/registry.js';
 import type { VersionScheme } from '../versioning/types.js';
 import type { SeverityScore } from './severity.js';
-import { computeGroupSeverity, recordCwes } from './severity.js';
+import { computeGroupSeverity, informationalKind, recordCwes } from './severity.js';
 import type { OsvAffected, OsvEvent, OsvIndex, OsvRange, OsvRecord, PackageMatch, RecordMatch } from './types.js';
 
 /**
@@ -407,6 +407,8 @@ interface GroupStatic {
   modified: string | undefined;
   cwes: readonly string[];
   references: readonly string[];
+  /** Every record of the group is a RustSec informational notice: its word (unmaintained...). */
+  informational: string | undefined;
 }
 
 function computeGroupStatic(records: readonly OsvRecord[], groupIds: Iterable<string>): GroupStatic {
@@ -423,7 +425,10 @@ function computeGroupStatic(records: readonly OsvRecord[], groupIds: Iterable<st
   let modifiedUnknown = false;
   const cwes = new Set<string>();
   const references = new Set<string>();
+  // A group is a notice only when none of its records is a vulnerability.
+  let informational: string | undefined = informationalKind(primary);
   for (const record of records) {
+    if (informational !== undefined && informationalKind(record) === undefined) informational = undefined;
     if (summary === undefined && record.summary?.trim()) summary = record.summary.trim();
     if (details === undefined && record.details?.trim()) details = record.details;
     if (record.published && (published === undefined || byString(record.published, published) < 0)) published = record.published;
@@ -444,6 +449,7 @@ function computeGroupStatic(records: readonly OsvRecord[], groupIds: Iterable<st
     modified: modifiedUnknown ? undefined : modified,
     cwes: shared([...cwes].sort(byString)),
     references: shared([...references]),
+    informational,
   };
 }
 
@@ -496,7 +502,7 @@ function templateFor(pkg: Package, matches: readonly RecordMatch[], groupIds: Se
   }
   return {
     group,
-    title: `${group.id} in ${pkg.name}@${pkg.version}${group.headline ? `: ${group.headline}` : ''}`,
+    title: `${group.informational ? `[${group.informational}] ` : ''}${group.id} in ${pkg.name}@${pkg.version}${group.headline ? `: ${group.headline}` : ''}`,
     fixedVersions: shared(fixedVersionsOf(pkg, matches)),
     affectedRanges: shared([...affectedRanges]),
   };
@@ -510,9 +516,10 @@ function templateFor(pkg: Package, matches: readonly RecordMatch[], groupIds: Se
 function findingFrom(template: FindingTemplate, pkg: Package): Finding {
   const group = template.group;
   const location = { path: pkg.location.path, startLine: pkg.location.line };
-  const pkgRef = { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, direct: pkg.direct, scope: pkg.scope };
+  const pkgRef: PackageRef = { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, direct: pkg.direct, scope: pkg.scope };
+  if (pkg.declaredRange !== undefined) pkgRef.declaredRange = pkg.declaredRange;
   // The lists are typed mutable in Finding; they are frozen, and consumers copy before sorting.
-  const vulnerability = {
+  const vulnerability: VulnerabilityRef = {
     id: group.id,
     aliases: group.aliases as string[],
     summary: group.summary,
@@ -523,8 +530,9 @@ function findingFrom(template: FindingTemplate, pkg: Package): Finding {
     published: group.published,
     modified: group.modified,
   };
+  if (group.informational !== undefined) vulnerability.informational = group.informational;
   // Two literals keep the key order of the JSON text whether a score is known or not.
-  return group.severity.score !== undefined
+  const finding: Finding = group.severity.score !== undefined
     ? {
         kind: 'dependency',
         source: 'osv',
@@ -546,6 +554,17 @@ function findingFrom(template: FindingTemplate, pkg: Package): Finding {
         package: pkgRef,
         vulnerability,
       };
+  if (pkg.declaredRange !== undefined) finding.message = declaredRangeMessage(pkg, template.fixedVersions);
+  return finding;
+}
+
+/**
+ * What a finding on a declared range tells a library's maintainers: the floor they declare
+ * admits an affected release, and the smallest release that fixes this advisory.
+ */
+export function declaredRangeMessage(pkg: Pick<Package, 'version' | 'declaredRange'>, fixedVersions: readonly string[]): string {
+  const fix = fixedVersions[0];
+  return `your declared minimum ${pkg.version} (${pkg.declaredRange}) is affected; ${fix === undefined ? 'no fixed version is known' : `raise it to ${fix}`}`;
 }
 
 /** One template per group of records that alias each other, sorted by the group's id. */

@@ -100,6 +100,8 @@ export function recordSeverity(record: OsvRecord): SeverityScore {
 const severityCache = new WeakMap<OsvRecord, SeverityScore>();
 
 function computeRecordSeverity(record: OsvRecord): SeverityScore {
+  // In order: the record's CVSS vectors, then GitHub's word (database_specific.severity); the
+  // alias group's best (groupSeverity) covers a record with neither.
   let best: SeverityScore = { severity: 'unknown' };
   best = fromSeverityEntries(record.severity, best);
   for (const affected of record.affected ?? []) {
@@ -107,9 +109,23 @@ function computeRecordSeverity(record: OsvRecord): SeverityScore {
     const vector = affected.database_specific?.cvss;
     if (typeof vector === 'string') best = fromSeverityEntries([{ type: 'CVSS_V3', score: vector }], best);
   }
+  if (best.score !== undefined) return best;
   const word = severityFromWord(record.database_specific?.severity);
   if (word) best = higherSeverity(best, { severity: word });
+  if (best.severity === 'unknown' && informationalKind(record) !== undefined) return { severity: 'low' };
   return best;
+}
+
+/**
+ * RustSec's informational notices (`affected[].database_specific.informational`: unmaintained,
+ * unsound, notice) are not vulnerabilities; the word, or undefined for a vulnerability.
+ */
+export function informationalKind(record: OsvRecord): string | undefined {
+  for (const affected of record.affected ?? []) {
+    const word = affected.database_specific?.informational;
+    if (typeof word === 'string' && word.trim() !== '') return word.trim().toLowerCase();
+  }
+  return undefined;
 }
 
 /** The highest severity of a group of records that describe one vulnerability. */

@@ -28,6 +28,10 @@ export interface RuleMatch {
   kind?: OneOrMany<string>;
   scope?: OneOrMany<string>;
   relation?: OneOrMany<string>;
+  /** `resolved` (a lockfile or pinned version) or `declared-range` (the floor of a range). */
+  versionSource?: OneOrMany<string>;
+  /** `vulnerability` or `informational` (RustSec notices: unmaintained, unsound...). */
+  advisory?: OneOrMany<string>;
 }
 
 export interface RuleConditions {
@@ -77,6 +81,9 @@ export interface FindingFacts {
   categories: string[];
   scope?: string;
   relation?: 'direct' | 'transitive';
+  /** Dependency findings: where the version came from, and what kind of advisory it is. */
+  versionSource?: 'resolved' | 'declared-range';
+  advisory?: 'vulnerability' | 'informational';
   severity: Severity;
 }
 
@@ -289,8 +296,8 @@ function semanticIssues(rule: RawRule, at: Array<string | number>): RuleIssue[] 
     if (problem) issues.push({ at: [...at, 'until'], message: problem });
   }
   const kinds = list(match.kind);
-  if (kinds.length === 1 && kinds[0] === 'code' && (match.package || match.ecosystem || match.vulnerability || match.scope || match.relation)) {
-    issues.push({ at: [...at, 'match'], message: 'matches code findings only, which have no package, ecosystem, vulnerability, scope or relation: it can never match' });
+  if (kinds.length === 1 && kinds[0] === 'code' && (match.package || match.ecosystem || match.vulnerability || match.scope || match.relation || match.versionSource || match.advisory)) {
+    issues.push({ at: [...at, 'match'], message: 'matches code findings only, which have no package, ecosystem, vulnerability, scope, relation, versionSource or advisory: it can never match' });
   }
   return issues;
 }
@@ -407,6 +414,8 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
   const kinds = match.kind ? new Set(list(match.kind)) : undefined;
   const scopes = match.scope ? new Set(list(match.scope)) : undefined;
   const relations = match.relation ? new Set(list(match.relation)) : undefined;
+  const versionSources = match.versionSource ? new Set(list(match.versionSource)) : undefined;
+  const advisories = match.advisory ? new Set(list(match.advisory)) : undefined;
 
   const exactPurls: string[] = [];
   const exactVersioned: string[] = [];
@@ -474,6 +483,8 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
       (!categories || anyIn(facts.categories, categories)) &&
       (!scopes || (facts.scope !== undefined && scopes.has(facts.scope))) &&
       (!relations || (facts.relation !== undefined && relations.has(facts.relation))) &&
+      (!versionSources || (facts.versionSource !== undefined && versionSources.has(facts.versionSource))) &&
+      (!advisories || (facts.advisory !== undefined && advisories.has(facts.advisory))) &&
       (!pathTest || pathTest(facts.path)),
     allows: (facts) => (conditions ? conditions.test(facts) : true),
     describeConditions: () => conditions?.text ?? '',
@@ -515,8 +526,8 @@ type FactsSource = {
   severity: Severity;
   location: { path: string };
   cwes: string[];
-  vulnerability?: { id: string; aliases: string[] };
-  package?: { ecosystem: string; purl: string; direct: boolean; scope: string };
+  vulnerability?: { id: string; aliases: string[]; informational?: string };
+  package?: { ecosystem: string; purl: string; direct: boolean; scope: string; declaredRange?: string };
   rule?: { id: string; tool: string };
 };
 
@@ -545,6 +556,8 @@ export function emptyFacts(target: { name: string; key: string }): FindingFacts 
     categories: NO_IDS,
     scope: undefined,
     relation: undefined,
+    versionSource: undefined,
+    advisory: undefined,
     severity: 'unknown',
   };
 }
@@ -577,6 +590,8 @@ export function fillFacts(facts: FindingFacts, finding: FactsSource, ids: string
   facts.categories = categories;
   facts.scope = pkg?.scope;
   facts.relation = pkg ? (pkg.direct ? 'direct' : 'transitive') : undefined;
+  facts.versionSource = pkg ? (pkg.declaredRange !== undefined ? 'declared-range' : 'resolved') : undefined;
+  facts.advisory = vulnerability ? (vulnerability.informational !== undefined ? 'informational' : 'vulnerability') : undefined;
   facts.severity = finding.severity;
   return facts;
 }

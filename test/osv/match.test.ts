@@ -208,4 +208,37 @@ describe('matchPackages', () => {
     expect(result.undecided).toEqual([local, git]);
     expect(result.problems).toEqual([]);
   });
+
+  it('marks a finding on a declared range and tells the smallest fixed version', () => {
+    const ranged = { ...pkg('npm', 'fixed-pkg', '1.1.0'), declaredRange: '>=1.1.0' };
+    const [finding] = matchPackages([ranged], index()).findings;
+    expect(finding?.package?.declaredRange).toBe('>=1.1.0');
+    expect(finding?.message).toBe('your declared minimum 1.1.0 (>=1.1.0) is affected; raise it to 1.2.3');
+    // an exact pin of the same version reads as before
+    const [pinned] = matchPackages([pkg('npm', 'fixed-pkg', '1.1.0')], index()).findings;
+    expect(pinned?.package?.declaredRange).toBeUndefined();
+    expect(pinned?.message).toBeUndefined();
+  });
 });
+
+describe('RustSec informational notices', () => {
+  const notice: OsvRecord = {
+    id: 'RUSTSEC-2021-0139',
+    modified: '2024-01-01T00:00:00Z',
+    summary: 'ansi_term is Unmaintained',
+    affected: [
+      {
+        package: { ecosystem: 'crates.io', name: 'ansi_term' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0.0.0-0' }] }],
+        database_specific: { informational: 'unmaintained' },
+      },
+    ],
+  };
+  it('are their own low-severity kind of finding, named in the title', () => {
+    const [finding] = findingsForMatch(matchPackage(pkg('crates.io', 'ansi_term', '0.12.1'), [notice]));
+    expect(finding?.vulnerability?.informational).toBe('unmaintained');
+    expect(finding?.severity).toBe('low');
+    expect(finding?.title).toBe('[unmaintained] RUSTSEC-2021-0139 in ansi_term@0.12.1: ansi_term is Unmaintained');
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cvssBaseScore, groupSeverity, recordCwes, recordSeverity, severityFromScore } from '../../src/osv/severity.js';
+import { cvssBaseScore, groupSeverity, informationalKind, recordCwes, recordSeverity, severityFromScore } from '../../src/osv/severity.js';
 import type { OsvRecord } from '../../src/osv/types.js';
 
 const record = (extra: Partial<OsvRecord>): OsvRecord => ({ id: 'X-1', modified: '2024-01-01T00:00:00Z', ...extra });
@@ -39,9 +39,14 @@ describe('CVSS base scores (published scores of known vectors)', () => {
 });
 
 describe('record severity', () => {
-  it('uses the highest of the vectors and the GHSA word', () => {
+  it('uses the CVSS vectors first and the GHSA word only without one', () => {
+    // The order is the contract (issue 14): a scored vector wins over GitHub's word.
     expect(recordSeverity(record({ severity: [{ type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:P/I:N/A:N' }], database_specific: { severity: 'HIGH' } }))).toEqual({
-      severity: 'high',
+      severity: 'medium',
+      score: 5,
+    });
+    expect(recordSeverity(record({ severity: [{ type: 'CVSS_V3', score: 'not a vector' }], database_specific: { severity: 'CRITICAL' } }))).toEqual({
+      severity: 'critical',
     });
     expect(recordSeverity(record({ database_specific: { severity: 'MODERATE' } }))).toEqual({ severity: 'medium' });
     expect(recordSeverity(record({}))).toEqual({ severity: 'unknown' });
@@ -58,6 +63,16 @@ describe('record severity', () => {
     const low = record({ id: 'A', database_specific: { severity: 'LOW' } });
     const medium = record({ id: 'B', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N' }] });
     expect(groupSeverity([low, medium])).toEqual({ severity: 'medium', score: 6.5 });
+  });
+
+  it('reads RustSec informational notices as low unless a vector says more, and names them', () => {
+    const notice = record({
+      affected: [{ package: { ecosystem: 'crates.io', name: 'ansi_term' }, database_specific: { informational: 'unmaintained' } }],
+    });
+    expect(recordSeverity(notice)).toEqual({ severity: 'low' });
+    expect(informationalKind(notice)).toBe('unmaintained');
+    expect(informationalKind(record({ affected: [{ package: { ecosystem: 'crates.io', name: 'x' }, database_specific: { informational: null } }] }))).toBeUndefined();
+    expect(informationalKind(record({}))).toBeUndefined();
   });
 
   it('normalises CWE ids', () => {

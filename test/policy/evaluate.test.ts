@@ -86,6 +86,21 @@ describe('rule evaluation', () => {
     expect(policy.report().unmatched.map((entry) => entry.rule)).toEqual(['other-target']);
   });
 
+  it('tells findings on a declared range and informational notices apart', () => {
+    const policy = engine([
+      { id: 'ranges-low', action: 'set-severity', severity: 'low', match: { versionSource: 'declared-range' } },
+      { id: 'no-notices', action: 'ignore', reason: 'r', match: { advisory: 'informational' } },
+    ]);
+    const ranged = dependency('r1', { package: { ecosystem: 'PyPI', name: 'jinja2', version: '2.11.0', purl: 'pkg:pypi/jinja2@2.11.0', direct: true, scope: 'runtime', declaredRange: '>=2.11.0' } });
+    const notice = dependency('n1', { vulnerability: { id: 'RUSTSEC-2021-0139', aliases: [], fixedVersions: [], informational: 'unmaintained' } });
+    const verdicts = policy.judge(target, [ranged, notice, dependency('d1')], at);
+    expect(verdicts.map((verdict) => [verdict.finding.id, verdict.finding.severity, verdict.finding.suppression?.rule ?? null])).toEqual([
+      ['r1', 'low', null],
+      ['n1', 'high', 'no-notices'],
+      ['d1', 'high', null],
+    ]);
+  });
+
   it('alert-only-on keeps only injection-class code findings, and counts the rest as filtered', () => {
     const policy = engine([{ id: 'injection-only', action: 'alert-only-on', match: { kind: 'code' }, when: { category: 'injection' } }]);
     const verdicts = policy.judge(target, [code('sqli', 'a', ['external/cwe/cwe-089']), code('xss', 'b', ['CWE-79']), code('none', 'c', []), dependency('d1')], at);
