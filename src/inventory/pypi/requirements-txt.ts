@@ -5,8 +5,10 @@
  * continuations, `-r`/`-c` includes, per-requirement options), and the PEP 508 subset needed here
  * (name, extras, version clauses, marker) is small.
  *
- * - `name==1.0` / `name===1.0` is a package at that version; any other specifier (or none) is
- *   reported with version '' and `unpinned`, plus a warning, never guessed.
+ * - `name==1.0` / `name===1.0` is a package at that version. A range with a lower bound
+ *   (`name>=2.11.0`, `name~=2.11`) is reported at that bound with `declaredRange` set, as
+ *   osv-scanner matches it: the declared floor admits that release. Any other specifier (or none,
+ *   or a `${VAR}` version) is reported with version '' and `unpinned`, plus a warning, never guessed.
  * - `-r file` includes another requirements file, relative to the including file's folder; its
  *   packages carry that file's path and line. `-c file` reads a constraints file: its pins give a
  *   version to unpinned requirements of the same name, but a name that is only constrained is not
@@ -38,6 +40,8 @@ export interface Requirement {
   extras: string[];
   /** The exact version when a `==`/`===` clause pins one. */
   pinned?: string;
+  /** The lower bound of a `>=`/`~=` clause (the first one), as osv-scanner reads a range. */
+  lowerBound?: string;
   specifier: string;
   marker?: string;
   /** Text after the requirement that is not an option or marker (kept as a warning). */
@@ -106,7 +110,7 @@ function trimBackslashes(line: string): string {
  * `-C`...): like pip, the first space-separated token starting with `-` begins the options.
  */
 function splitOptions(text: string): string {
-  const tokens = text.split(' ');
+  const tokens = text.split(/[ \t]+/);
   const kept: string[] = [];
   for (const token of tokens) {
     if (token.startsWith('-')) break;
@@ -158,6 +162,7 @@ export function parseRequirement(text: string): RequirementParse {
   }
 
   let pinned: string | undefined;
+  let lowerBound: string | undefined;
   const clauses: string[] = [];
   let remaining = specText;
   for (let guard = 0; remaining.trim() && guard < 64; guard++) {
@@ -166,6 +171,7 @@ export function parseRequirement(text: string): RequirementParse {
     const [whole, operator = '', version = ''] = clause;
     clauses.push(`${operator}${version}`);
     if ((operator === '==' && !version.includes('*') && !version.startsWith('$')) || operator === '===') pinned = version;
+    if ((operator === '>=' || operator === '~=') && lowerBound === undefined && !version.includes('*') && !version.startsWith('$')) lowerBound = version;
     remaining = remaining.slice(whole.length);
     if (!remaining.startsWith(',')) break;
     remaining = remaining.slice(1);
@@ -174,6 +180,7 @@ export function parseRequirement(text: string): RequirementParse {
   if (trailing && clauses.length === 0) return { kind: 'invalid', reason: `cannot read the version specifier "${trailing}" of ${name}` };
   const requirement: Requirement = { name, extras, specifier: clauses.join(',') };
   if (pinned !== undefined) requirement.pinned = pinned;
+  else if (lowerBound !== undefined) requirement.lowerBound = lowerBound;
   if (marker) requirement.marker = marker;
   if (trailing) requirement.trailing = trailing;
   return { kind: 'requirement', requirement };
@@ -192,8 +199,8 @@ interface Context {
   warnings: string[];
   packages: Package[];
   constraints: Map<string, string>;
-  /** Unpinned requirements, warned about once constraints had their say. */
-  unpinned: { pkg: Package; warning: string }[];
+  /** Unpinned requirements, warned about (or read at their lower bound) once constraints had their say. */
+  unpinned: { pkg: Package; warning: string; lowerBound?: string; specifier: string }[];
   /** Every file read so far: a file is read once even when two files include it. */
   visited: Set<string>;
   filesRead: number;
@@ -252,7 +259,7 @@ function parseFile(content: string, path: string, context: Context, depth: numbe
     context.packages.push(pkg);
     if (requirement.pinned === undefined) {
       const why = /\$\{/.test(requirementText) ? 'its version comes from an environment variable' : `"${requirement.specifier || 'no specifier'}" is not an exact pin`;
-      context.unpinned.push({ pkg, warning: `${where}: ${requirement.name} is unpinned (${why}); reported without a version` });
+      context.unpinned.push({ pkg, warning: `${where}: ${requirement.name} is unpinned (${why}); reported without a version`, lowerBound: requirement.lowerBound, specifier: requirement.specifier });
     }
   }
 }
@@ -300,8 +307,17 @@ export function parseRequirementsTxt(content: string, path: string, readSibling?
   };
   parseFile(content, path, context, 0, false);
   // Constraints pin versions of requirements that gave none; the package keeps its own line.
-  for (const { pkg, warning } of context.unpinned) {
+  for (const { pkg, warning, lowerBound, specifier } of context.unpinned) {
     const constrained = context.constraints.get(pkg.name);
+    if (constrained === undefined && lowerBound !== undefined) {
+      // A library declares a range, not a version: its floor is matched, as osv-scanner does,
+      // and the package says so (the findings tell the maintainers their floor is affected).
+      const floor = makePackage({ name: pkg.name, version: lowerBound, direct: pkg.direct, scope: pkg.scope, path: pkg.location.path, line: pkg.location.line });
+      Object.assign(pkg, floor);
+      delete pkg.unpinned;
+      pkg.declaredRange = specifier;
+      continue;
+    }
     if (constrained === undefined) {
       context.warnings.push(warning);
       continue;

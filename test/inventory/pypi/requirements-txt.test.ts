@@ -22,7 +22,8 @@ describe('requirements-txt: shared samples', () => {
       'env_var.txt': { count: 3, has: ['asdf@1.2', 'qwert@', 'another@1.0'] },
       'example.txt': {
         count: 9,
-        has: ['pytest@', 'pytest-cov@', 'beautifulsoup4@', 'docopt@0.6.1', 'requests@', 'keyring@', 'coverage@', 'mopidy-dirble@', 'pandas@2.2.3'],
+        // ranges with a lower bound are read at it (requests>=2.8.1,==2.8.* → 2.8.1), as osv-scanner does
+        has: ['pytest@', 'pytest-cov@', 'beautifulsoup4@', 'docopt@0.6.1', 'requests@2.8.1', 'keyring@4.1.1', 'coverage@', 'mopidy-dirble@1.1', 'pandas@2.2.3'],
         lacks: ['urllib3@', 'numpy@'],
       },
       'extras.txt': { count: 2, has: ['pyjwt@2.1.0', 'celery@4.4.7'] },
@@ -40,7 +41,7 @@ describe('requirements-txt: shared samples', () => {
       'trailing_backslash.txt': { count: 1, has: ['pkg1@1.0'] },
       'with_versions.txt': {
         count: 11,
-        has: ['nltk@3.2.2', 'tabulate@0.7.7', 'newspaper3k@', 'asdf@', 'qwerty@0.1', 'hy-phen@1.2', 'under-score@1.3', 'pkg-dot-name@5.0.0', 'combination-also-valid@', 'yolo@1.0', 'pkg@'],
+        has: ['nltk@3.2.2', 'tabulate@0.7.7', 'newspaper3k@0.2.2', 'asdf@', 'qwerty@0.1', 'hy-phen@1.2', 'under-score@1.3', 'pkg-dot-name@5.0.0', 'combination-also-valid@3.5', 'yolo@1.0', 'pkg@'],
       },
     },
     (file) => file,
@@ -75,7 +76,7 @@ describe('requirements-txt: pieces', () => {
     });
     expect(parseRequirement('requests [security] >= 2.8.1, == 2.8.* ; python_version < "2.7"')).toEqual({
       kind: 'requirement',
-      requirement: { name: 'requests', extras: ['security'], specifier: '>=2.8.1,==2.8.*', marker: 'python_version < "2.7"' },
+      requirement: { name: 'requests', extras: ['security'], specifier: '>=2.8.1,==2.8.*', lowerBound: '2.8.1', marker: 'python_version < "2.7"' },
     });
     expect(parseRequirement('foo>=1.0,==1.2.3')).toMatchObject({ requirement: { pinned: '1.2.3' } });
     expect(parseRequirement('yolo===1.0+local')).toMatchObject({ requirement: { pinned: '1.0+local' } });
