@@ -15,8 +15,11 @@ export interface NewFindingItem {
   severity: StoredFinding['severity'];
   score: number | null;
   title: string;
+  /** What to do about it when Sieve has more to say than the title (a declared range's floor). */
+  message: string | null;
   newReason: string | null;
-  vulnerability: { id: string; aliases: string[] } | null;
+  /** `informational`: a RustSec notice (unmaintained, unsound, notice), not a vulnerability. */
+  vulnerability: { id: string; aliases: string[]; informational: string | null } | null;
   rule: { id: string; tool: string } | null;
   package: {
     ecosystem: string;
@@ -25,6 +28,8 @@ export interface NewFindingItem {
     purl: string;
     direct: boolean;
     scope: string;
+    /** The range the manifest declares when `version` is its lower bound, not a resolved version. */
+    declaredRange: string | null;
   } | null;
   location: { path: string; startLine: number | null };
   fixedVersions: string[];
@@ -49,9 +54,10 @@ export function newFindingItem(finding: StoredFinding): NewFindingItem {
     severity: finding.severity,
     score: typeof finding.score === 'number' ? finding.score : null,
     title: finding.title,
+    message: finding.message ?? null,
     newReason: finding.newReason ?? null,
     vulnerability: finding.vulnerability
-      ? { id: finding.vulnerability.id, aliases: [...finding.vulnerability.aliases].sort(compareText) }
+      ? { id: finding.vulnerability.id, aliases: [...finding.vulnerability.aliases].sort(compareText), informational: finding.vulnerability.informational ?? null }
       : null,
     rule: finding.rule ? { id: finding.rule.id, tool: finding.rule.tool } : null,
     package: finding.package
@@ -62,6 +68,7 @@ export function newFindingItem(finding: StoredFinding): NewFindingItem {
           purl: finding.package.purl,
           direct: finding.package.direct,
           scope: finding.package.scope,
+          declaredRange: finding.package.declaredRange ?? null,
         }
       : null,
     location: { path: finding.location.path, startLine: finding.location.startLine ?? null },
@@ -101,7 +108,8 @@ export function newFindingsMarkdown(findings: StoredFinding[], context: { runId:
           severityCell(finding),
           findingCell(finding),
           whereCell(finding),
-          escapeMarkdown(finding.vulnerability?.fixedVersions.join(', ') || (finding.kind === 'dependency' ? 'no fix known' : '')),
+          // A declared range says what to raise the floor to; otherwise the fixed versions.
+          escapeMarkdown(finding.package?.declaredRange && finding.message ? finding.message : finding.vulnerability?.fixedVersions.join(', ') || (finding.kind === 'dependency' ? 'no fix known' : '')),
           escapeMarkdown(finding.newReason ?? ''),
           escapeMarkdown(finding.id),
         ].join(' | ')} |`,
@@ -121,7 +129,8 @@ function findingCell(finding: StoredFinding): string {
     const aliases = finding.vulnerability.aliases.length ? ` (${finding.vulnerability.aliases.join(', ')})` : '';
     // The title repeats the id and the package, which have their own columns: show the advisory's summary.
     const summary = finding.vulnerability.summary ?? firstLine(finding.vulnerability.details) ?? finding.title;
-    return `${escapeMarkdown(finding.vulnerability.id + aliases)}: ${escapeMarkdown(truncate(summary, 160))}`;
+    const notice = finding.vulnerability.informational ? `[${finding.vulnerability.informational}] ` : '';
+    return `${escapeMarkdown(notice + finding.vulnerability.id + aliases)}: ${escapeMarkdown(truncate(summary, 160))}`;
   }
   const rule = finding.rule ? `${finding.rule.tool} ${finding.rule.id}` : finding.source;
   return `${escapeMarkdown(rule)}: ${escapeMarkdown(finding.title)}`;
@@ -140,7 +149,7 @@ function whereCell(finding: StoredFinding): string {
   if (finding.package) {
     const pkg = finding.package;
     return escapeMarkdown(
-      `${pkg.ecosystem} ${pkg.name}@${pkg.version || '?'} (${pkg.direct ? 'direct' : 'transitive'}, ${pkg.scope}) in ${finding.location.path}${line}`,
+      `${pkg.ecosystem} ${pkg.declaredRange ? `${pkg.name}${pkg.declaredRange}` : `${pkg.name}@${pkg.version || '?'}`} (${pkg.direct ? 'direct' : 'transitive'}, ${pkg.scope}) in ${finding.location.path}${line}`,
     );
   }
   return escapeMarkdown(`${finding.location.path}${line}`);

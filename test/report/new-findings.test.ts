@@ -30,10 +30,11 @@ describe('newFindingsJson', () => {
       severity: 'high',
       score: 7.4,
       title: 'Prototype pollution in lodash',
+      message: null,
       newReason: 'new-advisory',
-      vulnerability: { id: 'GHSA-p6mc-m468-83gw', aliases: ['CVE-2020-8203'] },
+      vulnerability: { id: 'GHSA-p6mc-m468-83gw', aliases: ['CVE-2020-8203'], informational: null },
       rule: null,
-      package: { ecosystem: 'npm', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15', direct: true, scope: 'runtime' },
+      package: { ecosystem: 'npm', name: 'lodash', version: '4.17.15', purl: 'pkg:npm/lodash@4.17.15', direct: true, scope: 'runtime', declaredRange: null },
       location: { path: 'package-lock.json', startLine: 42 },
       fixedVersions: ['4.17.20'],
       firstSeen: '2024-05-01T02:00:00Z',
@@ -82,5 +83,31 @@ describe('newFindingsMarkdown', () => {
 
   it('says so when nothing is new', () => {
     expect(newFindingsMarkdown([], { runId: 'r', generatedAt: 'now' })).toBe('# New findings\n\nRun `r`, generated now.\n\nNo new findings.\n');
+  });
+});
+
+describe('declared ranges and informational notices', () => {
+  const ranged = dependencyFinding({
+    id: 'ranged',
+    message: 'your declared minimum 2.11.0 (>=2.11.0) is affected; raise it to 3.1.3',
+    package: { ecosystem: 'PyPI', name: 'jinja2', version: '2.11.0', purl: 'pkg:pypi/jinja2@2.11.0', direct: true, scope: 'runtime', declaredRange: '>=2.11.0' },
+    vulnerability: { id: 'PYSEC-2021-66', aliases: [], fixedVersions: ['2.11.3'] },
+  });
+  const notice = dependencyFinding({ id: 'notice', severity: 'low', vulnerability: { id: 'RUSTSEC-2021-0139', aliases: [], fixedVersions: [], informational: 'unmaintained' } });
+
+  it('new.json carries the range, the advice and the notice kind', () => {
+    const items = JSON.parse(newFindingsJson([ranged, notice])) as Array<{ id: string; message: string | null; package: { declaredRange: string | null }; vulnerability: { informational: string | null } }>;
+    const byId = new Map(items.map((item) => [item.id, item]));
+    expect(byId.get('ranged')?.message).toBe('your declared minimum 2.11.0 (>=2.11.0) is affected; raise it to 3.1.3');
+    expect(byId.get('ranged')?.package.declaredRange).toBe('>=2.11.0');
+    expect(byId.get('notice')?.vulnerability.informational).toBe('unmaintained');
+  });
+
+  it('new.md shows the declared range and what to raise it to, and marks notices', () => {
+    const text = newFindingsMarkdown([ranged, notice], { runId: 'run-1', generatedAt: '2024-05-14T02:05:00Z' });
+    // `>` is escaped as HTML in Markdown cells
+    expect(text).toContain('PyPI jinja2&gt;=2.11.0 (direct, runtime)');
+    expect(text).toContain('your declared minimum 2.11.0 (&gt;=2.11.0) is affected; raise it to 3.1.3');
+    expect(text).toContain('\\[unmaintained\\] RUSTSEC-2021-0139');
   });
 });
