@@ -133,7 +133,10 @@ describe('the YAML lockfile parsers on big generated files', () => {
   });
 
   it('yarn Berry: every package at its header line', () => {
-    const { packages } = parseYarnLock(generateBerryLock(300), 'yarn.lock');
+    const all = parseYarnLock(generateBerryLock(300), 'yarn.lock').packages;
+    // the root workspace is listed too, as a local package (issue 14)
+    expect(all.filter((p) => p.source === 'local').map((p) => `${p.name}@${p.version}`)).toEqual(['bench@0.0.0-use.local']);
+    const packages = all.filter((p) => p.source === undefined);
     expect(packages).toHaveLength(300);
     expect(packages[0]).toMatchObject({ name: '@scope0/pkg-0', version: '1.0.0', direct: true, location: { line: 16 } });
     expect(packages[1]?.location.line).toBe(packages[0]!.location.line + 11);
