@@ -345,7 +345,10 @@ function messageFor(finding: StoredFinding): string {
   if (finding.kind === 'dependency') {
     const vuln = finding.vulnerability;
     const fixed = vuln?.fixedVersions.length ? ` Fixed in ${vuln.fixedVersions.join(', ')}.` : ' No fixed version is known.';
-    return oneLine(`${packageLabel(finding)} is affected by ${vuln?.id ?? finding.title}: ${vuln?.summary || finding.title}.${fixed}`, 4096);
+    // A declared range's finding says what to raise the floor to (the store's message).
+    const advice = finding.package?.declaredRange && finding.message ? ` ${finding.message[0]!.toUpperCase()}${finding.message.slice(1)}.` : fixed;
+    const notice = vuln?.informational ? ` (${vuln.informational}, not a vulnerability)` : '';
+    return oneLine(`${packageLabel(finding)} is affected by ${vuln?.id ?? finding.title}${notice}: ${vuln?.summary || finding.title}.${advice}`, 4096);
   }
   return oneLine(finding.message || finding.title, 4096);
 }
@@ -392,6 +395,7 @@ export function cweTag(cwe: string): string | undefined {
 function packageLabel(finding: StoredFinding): string {
   const pkg = finding.package;
   if (!pkg) return finding.title;
+  if (pkg.declaredRange) return `${pkg.ecosystem}/${pkg.name}${pkg.declaredRange}`;
   return `${pkg.ecosystem}/${pkg.name}${pkg.version ? `@${pkg.version}` : ''}`;
 }
 

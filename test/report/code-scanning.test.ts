@@ -141,6 +141,21 @@ describe('codeScanningSarif', () => {
     ]);
   });
 
+  it('says what to raise a declared floor to, and marks informational notices', () => {
+    const ranged = dependencyFinding({
+      id: 'ranged',
+      location: { path: 'requirements.txt', startLine: 1 },
+      message: 'your declared minimum 2.11.0 (>=2.11.0) is affected; raise it to 2.11.3',
+      package: { ecosystem: 'PyPI', name: 'jinja2', version: '2.11.0', purl: 'pkg:pypi/jinja2@2.11.0', direct: true, scope: 'runtime', declaredRange: '>=2.11.0' },
+      vulnerability: { id: 'PYSEC-2021-66', aliases: [], fixedVersions: ['2.11.3'], summary: 'ReDoS' },
+    });
+    const notice = dependencyFinding({ id: 'notice', vulnerability: { id: 'RUSTSEC-2021-0139', aliases: [], fixedVersions: [], informational: 'unmaintained', summary: 'ansi_term is unmaintained' } });
+    const { log } = codeScanningSarif({ target: 'web', findings: [ranged, notice], tools: {}, retiredCategories: [] });
+    const messages = log.runs.flatMap((run) => run.results ?? []).map((result) => result.message.text);
+    expect(messages).toContain('PyPI/jinja2>=2.11.0 is affected by PYSEC-2021-66: ReDoS. Your declared minimum 2.11.0 (>=2.11.0) is affected; raise it to 2.11.3.');
+    expect(messages.some((text) => text?.includes('RUSTSEC-2021-0139 (unmaintained, not a vulnerability): ansi_term is unmaintained.'))).toBe(true);
+  });
+
   it('reads CWE ids in their usual spellings', () => {
     expect(cweTag('CWE-79')).toBe('external/cwe/cwe-79');
     expect(cweTag('cwe-0089')).toBe('external/cwe/cwe-89');
