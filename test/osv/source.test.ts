@@ -21,4 +21,20 @@ describe('offlineSource', () => {
       ecosystems: { npm: { records: 12, lastModified: '2024-03-01T00:00:00Z', importedAt: '2025-01-01T00:00:00.000Z' } },
     });
   });
+
+  it('keeps the findings of local, git and ${VAR}-versioned packages as they were, without calling the target partial', async () => {
+    const osvDir = path.join(home, 'osv-keep');
+    await importOsv(osvDir, [path.join(fixturesDir, 'records')], { now: new Date('2025-01-01T00:00:00Z') });
+    const local = { ...pkg('npm', 'last-pkg', '1.0.0'), source: 'local' as const, sourceRef: 'packages/last-pkg' };
+    const git = { ...pkg('npm', 'fixed-pkg', '1.1.0'), source: 'git' as const };
+    const unjudgeable = { ...pkg('npm', 'other-pkg', ''), unpinned: true };
+    const result = await offlineSource(osvDir).lookup([local, git, unjudgeable], {});
+    expect(result.findings).toEqual([]);
+    expect(result.failures).toEqual([]);
+    expect(result.keepOpen?.map((entry) => entry.message)).toEqual([
+      'last-pkg comes from a local path, not a registry: not matched',
+      'fixed-pkg comes from git, not a registry: not matched',
+      'other-pkg@(unpinned) could not be matched',
+    ]);
+  });
 });
