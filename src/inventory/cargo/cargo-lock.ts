@@ -2,7 +2,7 @@ import { parse as parseToml } from 'smol-toml';
 import { ParseError, errorMessage } from '../../model/errors.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
-import { purlMaker } from '../entry.js';
+import { gitSourceRef, purlMaker } from '../entry.js';
 
 const purlAt = purlMaker('crates.io');
 
@@ -120,7 +120,7 @@ export function parseCargoLock(content: string, path: string): ExtractResult {
     if (pkg.source === undefined) entry.source = 'local';
     else if (pkg.source.startsWith('git+')) {
       entry.source = 'git';
-      entry.sourceRef = pkg.source.slice('git+'.length);
+      entry.sourceRef = gitSourceRef(pkg.source.slice('git+'.length));
     } else if (!pkg.source.startsWith('registry+') && !pkg.source.startsWith('sparse+')) {
       warnings.push(`${path}:${pkg.line}: ${pkg.name} ${pkg.version} has an unknown source "${pkg.source}"; matched as a registry package`);
     }

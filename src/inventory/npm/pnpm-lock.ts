@@ -29,6 +29,8 @@ function looksLikeVersion(version: string): boolean {
   return /^v?\d[^\s:/#]*$/.test(version) && version.length <= 256;
 }
 
+const MAX_MANIFEST_READS = 2000;
+
 /** Archives of a commit from a git host (pnpm resolves `github:` and git URLs to these). */
 const GIT_ARCHIVE = /^https:\/\/(codeload\.github\.com\/|gitlab\.com\/.+\/-\/archive\/|bitbucket\.org\/.+\/get\/)/;
 
@@ -151,6 +153,9 @@ export function parsePnpmLock(content: string, path: string, readSibling?: (rela
 
   const warnings: string[] = [];
   const set = new NpmPackageSet(path);
+  // A hostile lockfile may name many folders: read at most this many package.json files.
+  let manifestReads = 0;
+  const readFolderManifest = (folder: string) => (manifestReads++ < MAX_MANIFEST_READS ? readManifest(readSibling?.(`${joinFolder(dirOf(path), folder)}/package.json`)) : undefined);
   /** lockfile key (with peer suffix) → name@version key of the set */
   const pkgKeyOf = new Map<string, string>();
   const addEntry = (key: string, entry: Json, line: number): void => {
@@ -168,7 +173,7 @@ export function parsePnpmLock(content: string, path: string, readSibling?: (rela
       if (!name) return;
       const directory = typeof resolution?.directory === 'string' ? resolution.directory : (tarball ?? key.slice(key.indexOf(':') + 1)).replace(/^file:/, '');
       // 9.0 leaves a folder's version to its package.json
-      const localVersion = version ?? (resolution?.type === 'directory' ? readManifest(readSibling?.(`${joinFolder(dirOf(path), directory)}/package.json`))?.version : undefined);
+      const localVersion = version ?? (resolution?.type === 'directory' ? readFolderManifest(directory)?.version : undefined);
       pkgKeyOf.set(key, set.add({ name, version: localVersion ?? '', direct: false, scope, line, source: 'local', sourceRef: directory }));
       return;
     }
@@ -269,7 +274,7 @@ export function parsePnpmLock(content: string, path: string, readSibling?: (rela
   const projectKeyOf = new Map<string, string>();
   for (const [folder] of importers) {
     if (folder === '.') continue;
-    const manifest = readManifest(readSibling?.(joinFolder(dirOf(path), folder) + '/package.json'));
+    const manifest = readFolderManifest(folder);
     const name = manifest?.name ?? folder.slice(folder.lastIndexOf('/') + 1);
     projectKeyOf.set(folder, set.add({ name, version: manifest?.version ?? '', direct: true, scope: 'runtime', line: importerLines.get(folder) ?? 1, source: 'local', sourceRef: folder }));
   }
