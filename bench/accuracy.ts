@@ -160,7 +160,8 @@ export async function bench(): Promise<void> {
     mkdirSync(join(dir, 'scanner-db'));
     symlinkSync(osvDb, join(dir, 'scanner-db', 'osv-scalibr'), 'dir');
 
-    // Sieve's findings: one scan of every repository, offline index.
+    // Sieve's findings: one scan of every repository, offline index, no policy rules (an empty folder).
+    mkdirSync(join(dir, 'no-rules'));
     const config = join(dir, 'scan-targets.json');
     writeFileSync(config, JSON.stringify({ targets: repos.map((path) => ({ name: path.split('/').pop(), path })) }));
     const scan = timed(() => spawnSync(process.execPath, [sieveBin, 'scan', '--targets', config, '--home', home, '--rules', join(dir, 'no-rules'), '--json'], { encoding: 'utf8' }));
