@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * pipeline/ is the one folder that sees every stage (see docs/architecture.md).
  */
 const allowedImports = {
-  cli: ['config', 'pipeline', 'model', 'store', 'report', 'osv', 'inventory', 'sbom', 'policy', 'sarif', 'checkout', 'exec', 'versioning', 'analyzers', 'upload', 'notify'],
+  cli: ['config', 'pipeline', 'model', 'store', 'report', 'osv', 'inventory', 'sbom', 'policy', 'sarif', 'checkout', 'exec', 'versioning', 'analyzers', 'upload', 'notify', 'discover'],
   config: ['model', 'policy', 'analyzers'],
   pipeline: ['checkout', 'exec', 'inventory', 'versioning', 'sbom', 'osv', 'analyzers', 'sarif', 'store', 'policy', 'report', 'config', 'model', 'notify'],
   checkout: ['exec', 'model'],
@@ -23,6 +23,7 @@ const allowedImports = {
   report: ['sarif', 'model'],
   upload: ['model'],
   notify: ['model'],
+  discover: ['config', 'model'],
   model: [],
 };
 const folders = Object.keys(allowedImports);

@@ -12,7 +12,8 @@ export function exitCodeFor(error: unknown): ExitCode {
  * and crossed `--fail-on` returns 1: the new finding is certain whatever else failed, and a CI
  * gate must not pass it; summary.json says both (`failOn.crossed`, `failedTargets`).
  */
-export function runExitCode(summary: { failedTargets: number; failOn?: { crossed: boolean } }): ExitCode {
+export function runExitCode(summary: { failedTargets: number; failOn?: { crossed: boolean }; errors?: string[] }): ExitCode {
   if (summary.failOn?.crossed) return ExitCode.policyFailed;
-  return summary.failedTargets > 0 ? ExitCode.incomplete : ExitCode.ok;
+  // Run-level errors (an organisation that could not be listed) leave targets unscanned too.
+  return summary.failedTargets > 0 || (summary.errors?.length ?? 0) > 0 ? ExitCode.incomplete : ExitCode.ok;
 }

@@ -41,11 +41,23 @@ interface RawTarget extends Settings {
   sbom?: string;
 }
 
+interface RawOrg extends Omit<Settings, 'exclude'> {
+  org: string;
+  include?: string[];
+  exclude?: string[];
+  includeArchived?: boolean;
+  includeForks?: boolean;
+}
+
 interface RawConfig {
   defaults?: Settings;
   osv?: { source?: 'offline' | 'api' | 'osv-scanner'; apiUrl?: string; dbUrl?: string };
   notify?: NotifyConfig;
-  targets: RawTarget[];
+  targets: Array<RawTarget | RawOrg>;
+}
+
+function isOrg(entry: RawTarget | RawOrg): entry is RawOrg {
+  return 'org' in entry;
 }
 
 export type TargetKind = 'repo' | 'directory' | 'sbom';
@@ -71,9 +83,25 @@ export interface TargetConfig {
   notify?: NotifyConfig;
 }
 
+/** The settings every repository of an organisation gets; src/discover fills in name, repo and ref. */
+export type TargetTemplate = Omit<TargetConfig, 'name' | 'key' | 'kind' | 'repo' | 'ref' | 'path'>;
+
+/** `{ "org": … }`: a GitHub organisation whose repositories become targets when listed. */
+export interface OrgConfig {
+  org: string;
+  /** Repository-name globs; empty means every repository. */
+  include: string[];
+  exclude: string[];
+  includeArchived: boolean;
+  includeForks: boolean;
+  template: TargetTemplate;
+}
+
 export interface Config {
   file: string;
+  /** Targets named in the file; an organisation's repositories are added by src/discover. */
   targets: TargetConfig[];
+  orgs: OrgConfig[];
   osv: { source: 'offline' | 'api' | 'osv-scanner'; apiUrl?: string; dbUrl?: string };
   notify?: NotifyConfig;
 }
@@ -138,7 +166,7 @@ function schemaErrors(errors: ErrorObject[], raw: unknown): string[] {
   const targets = (raw as RawConfig | undefined)?.targets;
   if (Array.isArray(targets)) {
     targets.forEach((target, index) => {
-      if (target && typeof target === 'object') {
+      if (target && typeof target === 'object' && !('org' in target)) {
         const kinds = ['repo', 'path', 'sbom'].filter((key) => key in target);
         if (kinds.length !== 1) {
           messages.push(`targets[${index}]: expected exactly one of "repo", "path" or "sbom"${kinds.length ? ` (found ${kinds.join(', ')})` : ''}`);
@@ -168,7 +196,20 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
   const defaults = raw.defaults ?? {};
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
   const seen = new Map<string, number>();
-  const targets = raw.targets.map((target, index): TargetConfig => {
+  const orgs: OrgConfig[] = [];
+  const targets: TargetConfig[] = [];
+  raw.targets.forEach((entry, index) => {
+    if (isOrg(entry)) {
+      const twice = orgs.findIndex((org) => org.org.toLowerCase() === entry.org.toLowerCase());
+      if (twice >= 0) errors.push(`targets[${index}].org: "${entry.org}" is listed twice`);
+      orgs.push(normalizeOrg(entry, defaults, index, errors));
+      return;
+    }
+    targets.push(normalizeTarget(entry, index));
+  });
+  return { file, targets, orgs, osv: { source: raw.osv?.source ?? 'offline', apiUrl: raw.osv?.apiUrl, dbUrl: raw.osv?.dbUrl }, notify: raw.notify };
+
+  function normalizeTarget(target: RawTarget, index: number): TargetConfig {
     const key = target.id ?? target.name;
     const previous = seen.get(key);
     if (previous !== undefined) errors.push(`targets[${index}].name: "${key}" is already used by targets[${previous}]`);
@@ -213,8 +254,36 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
       rules: [...(defaults.rules ?? []), ...(target.rules ?? [])],
       notify: target.notify ?? defaults.notify,
     };
+  }
+}
+
+function normalizeOrg(entry: RawOrg, defaults: Settings, index: number, errors: string[]): OrgConfig {
+  const analyzers = entry.analyzers ?? defaults.analyzers ?? [];
+  analyzers.forEach((analyzer, position) => {
+    try {
+      resolveAnalyzer(analyzer);
+    } catch (error) {
+      errors.push(`targets[${index}].analyzers[${position}]: ${errorMessage(error)}`);
+    }
   });
-  return { file, targets, osv: { source: raw.osv?.source ?? 'offline', apiUrl: raw.osv?.apiUrl, dbUrl: raw.osv?.dbUrl }, notify: raw.notify };
+  return {
+    org: entry.org,
+    include: entry.include ?? [],
+    exclude: entry.exclude ?? [],
+    includeArchived: entry.includeArchived ?? false,
+    includeForks: entry.includeForks ?? false,
+    template: {
+      analyzers,
+      sarif: [...(defaults.sarif ?? []), ...(entry.sarif ?? [])],
+      paths: entry.paths ?? defaults.paths ?? [],
+      // In an org entry `exclude` names repositories; paths are excluded through defaults.
+      exclude: [...(defaults.exclude ?? [])],
+      skipEcosystems: entry.skipEcosystems ?? defaults.skipEcosystems ?? [],
+      includeTestFixtures: entry.includeTestFixtures ?? defaults.includeTestFixtures ?? false,
+      rules: [...(defaults.rules ?? []), ...(entry.rules ?? [])],
+      notify: entry.notify ?? defaults.notify,
+    },
+  };
 }
 
 /** Reads and checks a scan-targets file. Never throws: problems come back as errors. */

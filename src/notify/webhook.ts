@@ -16,6 +16,11 @@ export interface DigestOptions {
   runId: string;
   /** Only findings at or above this severity are sent. */
   minSeverity?: Severity;
+  /**
+   * The same for every attempt of this delivery (`Idempotency-Key` header, `deliveryId` in the
+   * JSON digest): a request re-sent after a kill can be recognised by the receiver.
+   */
+  deliveryId?: string;
 }
 
 /** Builds the request body; exported so callers can preview it. Undefined when nothing qualifies. */
@@ -26,6 +31,7 @@ export function digestBody(options: Omit<DigestOptions, 'url'>): unknown {
   if (options.format === 'json') {
     return {
       runId: options.runId,
+      ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}),
       count: findings.length,
       findings: findings.map((finding) => ({
         id: finding.id,
@@ -72,7 +78,7 @@ export async function sendDigest(options: DigestOptions): Promise<void> {
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'sieve' },
+      headers: { 'Content-Type': 'application/json', 'User-Agent': 'sieve', ...(options.deliveryId ? { 'Idempotency-Key': options.deliveryId } : {}) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });

@@ -460,6 +460,7 @@ function recordAt(loaded: LoadedEcosystem, index: number): OsvRecord | undefined
 export function loadOsvIndex(osvDir: string, ecosystems: Iterable<string>): OsvIndex {
   const loaded = new Map<string, LoadedEcosystem>();
   const missing: string[] = [];
+  const damaged: string[] = [];
   const problems: string[] = [];
   for (const ecosystem of new Set([...ecosystems].map(baseEcosystem))) {
     const file = path.join(osvDir, indexFileName(ecosystem));
@@ -471,12 +472,14 @@ export function loadOsvIndex(osvDir: string, ecosystems: Iterable<string>): OsvI
       loaded.set(ecosystem, loadEcosystemCached(file));
     } catch (error) {
       missing.push(ecosystem);
+      damaged.push(ecosystem);
       problems.push(`${file}: damaged OSV index (${errorMessage(error)}); run sieve db update or sieve db import again`);
     }
   }
   return {
     ecosystems: [...loaded.keys()].sort(),
     missing: missing.sort(),
+    damaged: damaged.sort(),
     problems,
     records(ecosystem: string, name: string): OsvRecord[] {
       const base = baseEcosystem(ecosystem);

@@ -619,19 +619,13 @@ export function matchPackages(packages: Package[], index: OsvIndex): { findings:
   // Packages whose matching could not be decided (unpinned, unreadable version, no scheme).
   const undecided: Package[] = [];
   const problems: string[] = [...index.problems];
+  // Missing data is reported once per run by the caller (VulnerabilitySource.missingData).
   const missing = new Set(index.missing);
-  const reportedMissing = new Set<string>();
   const evaluated = new Map<string, Evaluated>();
   let unpinned = 0;
   for (const pkg of packages) {
     const ecosystem = baseEcosystem(pkg.ecosystem);
-    if (missing.has(ecosystem)) {
-      if (!reportedMissing.has(ecosystem)) {
-        reportedMissing.add(ecosystem);
-        problems.push(`no OSV data for ${ecosystem}: run sieve db update or sieve db import`);
-      }
-      continue;
-    }
+    if (missing.has(ecosystem)) continue;
     // The project's own code and git checkouts are not what registry advisories describe; whatever
     // was found on them before is not known to be fixed, so they stay undecided.
     if (!fromRegistry(pkg)) {

@@ -19,6 +19,11 @@ export interface VulnerabilitySource {
     failures?: StageFailure[];
     /** Packages that could not be judged: their findings stay as they were, the target is not partial. */
     keepOpen?: StageFailure[];
+    /**
+     * Ecosystems with no OSV data at all (never imported): a warning once per run, not a failure;
+     * their findings stay open (a keepOpen entry each).
+     */
+    missingData?: string[];
   }>;
 }
 
@@ -32,21 +37,28 @@ export function offlineSource(osvDir: string): VulnerabilitySource {
         packages.map((pkg) => pkg.ecosystem),
       );
       const { findings, problems, undecided } = matchPackages(packages, index);
-      // No data for an ecosystem means its packages were not checked: their findings stay as they were.
-      const failures: StageFailure[] = index.missing.map((ecosystem) => ({
+      // A damaged index is a failure of the data we have; an ecosystem never imported is missing
+      // data, a warning. Either way its packages were not checked and their findings stay as they were.
+      const damaged = new Set(index.damaged);
+      const noData = (ecosystem: string): StageFailure => ({
         stage: 'osv',
         scope: { kind: 'dependencies', ecosystem },
         message: `no OSV data for ${ecosystem}: run "sieve db update" or "sieve db import" for it`,
-      }));
+      });
+      const failures = index.damaged.map(noData);
+      const missingData = index.missing.filter((ecosystem) => !damaged.has(ecosystem));
       // A package that could not be judged is not known to be fixed either; not a stage failure.
-      const keepOpen: StageFailure[] = undecided.map((pkg) => ({
-        stage: 'osv',
-        scope: { kind: 'dependencies', lockfile: pkg.location.path, package: pkg.name },
-        message: fromRegistry(pkg)
-          ? `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`
-          : `${pkg.name} comes from ${pkg.source === 'git' ? 'git' : 'a local path'}, not a registry: not matched`,
-      }));
-      return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures, keepOpen };
+      const keepOpen: StageFailure[] = missingData.map(noData);
+      keepOpen.push(
+        ...undecided.map((pkg): StageFailure => ({
+          stage: 'osv',
+          scope: { kind: 'dependencies', lockfile: pkg.location.path, package: pkg.name },
+          message: fromRegistry(pkg)
+            ? `${pkg.name}@${pkg.version || '(unpinned)'} could not be matched`
+            : `${pkg.name} comes from ${pkg.source === 'git' ? 'git' : 'a local path'}, not a registry: not matched`,
+        })),
+      );
+      return { findings, problems: [...index.problems, ...problems], provenance: index.provenance(), failures, keepOpen, missingData };
     },
   };
 }

@@ -81,8 +81,10 @@ export interface OsvEcosystemMeta {
 export interface OsvIndex {
   /** Ecosystems that were asked for and have data. */
   readonly ecosystems: readonly string[];
-  /** Ecosystems that were asked for and have no imported data. */
+  /** Ecosystems that were asked for and have no usable data (never imported, or damaged). */
   readonly missing: readonly string[];
+  /** The part of `missing` whose index exists but could not be read. */
+  readonly damaged: readonly string[];
   /** Data that exists but could not be read (a damaged index file), one line each. */
   readonly problems: readonly string[];
   /** Records of one package; the name is normalised here, the ecosystem suffix ignored. */

@@ -32,6 +32,8 @@ export const BUNDLE_SCHEMA = {
       additionalProperties: false,
       properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } },
     },
+    warnings: strings,
+    errors: strings,
     targets: {
       type: 'array',
       items: {

@@ -11,7 +11,8 @@ import { importSarif } from '../sarif/import.js';
 import type { IncomingFinding } from '../store/findings.js';
 import { Store } from '../store/store.js';
 import { newRunId } from './scan.js';
-import { writeCodeScanning, writeRunOutputs } from './outputs.js';
+import { deliverAlerts } from './alerts-step.js';
+import { writeCodeScanning, writeSummary } from './outputs.js';
 
 export interface ImportRequest {
   home: string;
@@ -76,57 +77,59 @@ export function importSarifRun(request: ImportRequest): ImportResult {
     store.beginRun(runId, startedAt);
     const at = request.now().toISOString();
     const previous = store.targetScans(request.target).at(-1);
-    const recorded = store.recordTarget(
-      {
-        runId,
-        target: { name: request.target, key: request.target },
-        at,
-        startedAt,
-        commit: request.commit,
-        repo: previous?.repo,
-        ref: previous?.ref,
-        findings,
-        failures,
-        // These files say nothing about dependencies; other tools are left alone through `tools`.
-        keepOpen: [{ stage: 'import-sarif', scope: { kind: 'dependencies' }, message: 'not in the imported files' }],
-        tools: [...tools],
-      },
-      request.policy,
-    );
+    // The target, its judgement and its alerts in one transaction: a kill loses no alert.
+    const recorded = store.atomically(() => {
+      const result = store.recordTarget(
+        {
+          runId,
+          target: { name: request.target, key: request.target },
+          at,
+          startedAt,
+          commit: request.commit,
+          repo: previous?.repo,
+          ref: previous?.ref,
+          findings,
+          failures,
+          // These files say nothing about dependencies; other tools are left alone through `tools`.
+          keepOpen: [{ stage: 'import-sarif', scope: { kind: 'dependencies' }, message: 'not in the imported files' }],
+          tools: [...tools],
+        },
+        request.policy,
+      );
+      // An import speaks for its tools only: it retires no category.
+      result.scan.categories = previous?.categories;
+      store.saveTargetScan(result.scan);
+      store.raiseAlerts(runId, at, result.alerts);
+      return result;
+    });
     const scan = recorded.scan;
-    // An import speaks for its tools only: it retires no category.
-    scan.categories = previous?.categories;
-    store.saveTargetScan(scan);
     store.finishRun(runId, at, undefined, toolVersions);
     const cut = writeCodeScanning(runDir, { name: request.target, repo: previous?.repo }, { commit: request.commit, open: recorded.open, retired: [], toolVersions });
     for (const warning of cut) request.logger.warn(warning, { target: request.target });
-    writeRunOutputs(
-      runDir,
-      {
-        runId,
-        startedAt,
-        finishedAt: at,
-        tools: toolVersions,
-        failedTargets: scan.status === 'ok' ? 0 : 1,
-        targets: [
-          {
-            name: request.target,
-            key: request.target,
-            repo: previous?.repo,
-            ref: previous?.ref,
-            commit: request.commit,
-            status: scan.status,
-            scannedAt: at,
-            errors: failures.map((failure) => `${failure.stage}: ${failure.message}`),
-            warnings: [...warnings, ...cut],
-            counts: scan.counts,
-          },
-        ],
-        policy: request.policy?.report(),
-      },
-      recorded.alerts,
-    );
-    return { runId, runDir, scan, newFindings: recorded.alerts };
+    const newFindings = deliverAlerts(store, { home: request.home, runDir, runId, at });
+    writeSummary(runDir, {
+      runId,
+      startedAt,
+      finishedAt: at,
+      tools: toolVersions,
+      failedTargets: scan.status === 'ok' ? 0 : 1,
+      targets: [
+        {
+          name: request.target,
+          key: request.target,
+          repo: previous?.repo,
+          ref: previous?.ref,
+          commit: request.commit,
+          status: scan.status,
+          scannedAt: at,
+          errors: failures.map((failure) => `${failure.stage}: ${failure.message}`),
+          warnings: [...warnings, ...cut],
+          counts: scan.counts,
+        },
+      ],
+      policy: request.policy?.report(),
+    });
+    return { runId, runDir, scan, newFindings };
   } finally {
     store.close();
   }

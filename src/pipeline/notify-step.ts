@@ -6,7 +6,7 @@ import type { StoredFinding } from '../model/records.js';
 import { severityRank, type Severity } from '../model/types.js';
 import { fileIssues } from '../notify/github-issues.js';
 import { sendDigest } from '../notify/webhook.js';
-import { markFailed, markSent, pendingNotifications, queueNotifications, sentFindings } from '../store/notifications.js';
+import { assignDeliveries, markFailed, markSent, pendingDeliveries, pendingNotifications, queueNotifications, sentFindings } from '../store/notifications.js';
 import type { Store } from '../store/store.js';
 
 export interface NotificationReport {
@@ -37,13 +37,30 @@ function channelsOf(config: NotifyConfig | undefined): Channel[] {
   return channels;
 }
 
+/** Findings of one target per webhook request at most: a kill while sending repeats one request only. */
+const MAX_FINDINGS_PER_DELIVERY = 20;
+
+/**
+ * Queues a target's alerts for every channel routed to it; called inside the transaction that
+ * records the target, so an alert is never stored without its notifications, nor queued twice.
+ */
+export function queueAlertNotifications(store: Store, request: { runId: string; at: string; global?: NotifyConfig; target: TargetConfig; alerts: StoredFinding[] }): void {
+  const queued = new Map<string, string[]>();
+  for (const finding of request.alerts) {
+    for (const channel of channelsOf(request.target.notify ?? request.global)) {
+      if (channel.minSeverity && severityRank(finding.severity) < severityRank(channel.minSeverity)) continue;
+      queued.set(channel.id, [...(queued.get(channel.id) ?? []), finding.id]);
+    }
+  }
+  for (const [channel, ids] of queued) queueNotifications(store.db, channel, request.runId, request.at, ids);
+}
+
 export interface NotifyRequest {
   store: Store;
   runId: string;
   at: string;
   global?: NotifyConfig;
   targets: TargetConfig[];
-  alerts: StoredFinding[];
   token?: string;
   logger: Logger;
   /** False under --offline: alerts are queued and sent by the next run that may use the network. */
@@ -51,24 +68,13 @@ export interface NotifyRequest {
 }
 
 /**
- * Queues this run's alerts for every channel routed to their target, then sends everything still
- * pending, this run's and earlier failures alike. A failure is reported and kept for the next run.
+ * Sends everything still pending (queued as targets were recorded), this run's and earlier
+ * failures alike. A failure is reported and kept for the next run.
  */
 export async function deliverNotifications(request: NotifyRequest): Promise<NotificationReport[]> {
   const { store, logger } = request;
-  const byKey = new Map(request.targets.map((target) => [target.key, target]));
   const channels = new Map<string, Channel>();
-  const routes = (target: TargetConfig | undefined) => channelsOf(target?.notify ?? request.global);
   for (const channel of [...channelsOf(request.global), ...request.targets.flatMap((target) => channelsOf(target.notify))]) channels.set(channel.id, channel);
-
-  const queued = new Map<string, string[]>();
-  for (const finding of request.alerts) {
-    for (const channel of routes(byKey.get(finding.target))) {
-      if (channel.minSeverity && severityRank(finding.severity) < severityRank(channel.minSeverity)) continue;
-      queued.set(channel.id, [...(queued.get(channel.id) ?? []), finding.id]);
-    }
-  }
-  for (const [channel, ids] of queued) queueNotifications(store.db, channel, request.runId, request.at, ids);
 
   const reports: NotificationReport[] = [];
   if (request.send === false) {
@@ -79,6 +85,11 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
     return reports;
   }
   for (const channel of channels.values()) {
+    if (channel.kind === 'webhook') {
+      const report = await deliverToWebhook(store, channel, request);
+      if (report) reports.push(report);
+      continue;
+    }
     const pendingIds = pendingNotifications(store.db, channel.id);
     if (pendingIds.length === 0) continue;
     // As judged now: what was fixed or suppressed (a triage decision) before it could be sent is not told.
@@ -90,30 +101,24 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
     const open = findings.filter((finding) => finding.state === 'open' && !finding.suppression);
     if (open.length === 0) continue;
     try {
-      if (channel.kind === 'webhook') {
-        await sendDigest({ url: channel.url, format: channel.format, findings: open, runId: request.runId });
-        markSent(store.db, channel.id, open.map((finding) => finding.id), request.at);
-        reports.push({ channel: channel.id, sent: open.length, pending: 0 });
-      } else {
-        const alreadyFiled = sentFindings(store.db, channel.id);
-        const result = await fileIssues({
-          apiUrl: channel.apiUrl,
-          token: request.token ?? '',
-          owner: channel.owner,
-          repo: channel.repo,
-          findings: open,
-          mode: channel.mode,
-          runId: request.runId,
-          alreadyFiled,
-        });
-        for (const filed of result.filed) markSent(store.db, channel.id, [filed.findingId], request.at, filed.issueUrl);
-        const skipped = open.filter((finding) => alreadyFiled.has(finding.id)).map((finding) => finding.id);
-        if (skipped.length) markSent(store.db, channel.id, skipped, request.at, 'already filed');
-        const filedIds = new Set([...result.filed.map((filed) => filed.findingId), ...skipped]);
-        const left = open.filter((finding) => !filedIds.has(finding.id)).map((finding) => finding.id);
-        if (left.length) markFailed(store.db, channel.id, left, result.errors.join('; ') || 'not filed');
-        reports.push({ channel: channel.id, sent: result.filed.length, pending: left.length, error: result.errors.length ? result.errors.join('; ') : undefined });
-      }
+      const alreadyFiled = sentFindings(store.db, channel.id);
+      const result = await fileIssues({
+        apiUrl: channel.apiUrl,
+        token: request.token ?? '',
+        owner: channel.owner,
+        repo: channel.repo,
+        findings: open,
+        mode: channel.mode,
+        runId: request.runId,
+        alreadyFiled,
+      });
+      for (const filed of result.filed) markSent(store.db, channel.id, [filed.findingId], request.at, filed.issueUrl);
+      const skipped = open.filter((finding) => alreadyFiled.has(finding.id)).map((finding) => finding.id);
+      if (skipped.length) markSent(store.db, channel.id, skipped, request.at, 'already filed');
+      const filedIds = new Set([...result.filed.map((filed) => filed.findingId), ...skipped]);
+      const left = open.filter((finding) => !filedIds.has(finding.id)).map((finding) => finding.id);
+      if (left.length) markFailed(store.db, channel.id, left, result.errors.join('; ') || 'not filed');
+      reports.push({ channel: channel.id, sent: result.filed.length, pending: left.length, error: result.errors.length ? result.errors.join('; ') : undefined });
     } catch (error) {
       const message = errorMessage(error);
       markFailed(store.db, channel.id, open.map((finding) => finding.id), message);
@@ -125,4 +130,35 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
     else logger.info('notified', { ...report });
   }
   return reports;
+}
+
+/**
+ * One request per recorded delivery, each marked sent as soon as it is acknowledged. The first
+ * failure stops this channel for the run: what is left stays pending for the next.
+ */
+async function deliverToWebhook(store: Store, channel: Extract<Channel, { kind: 'webhook' }>, request: NotifyRequest): Promise<NotificationReport | undefined> {
+  assignDeliveries(store.db, channel.id, request.runId, MAX_FINDINGS_PER_DELIVERY);
+  const deliveries = pendingDeliveries(store.db, channel.id);
+  if (deliveries.length === 0) return undefined;
+  let sent = 0;
+  for (const [index, delivery] of deliveries.entries()) {
+    // As judged now: what was fixed or suppressed (a triage decision) before it could be sent is not told.
+    const findings = delivery.findingIds.map((id) => store.judgedFinding(id, request.at)).filter((finding): finding is StoredFinding => finding !== undefined);
+    const gone = delivery.findingIds.filter((id) => !findings.some((finding) => finding.id === id && finding.state === 'open'));
+    if (gone.length) markSent(store.db, channel.id, gone, request.at, 'fixed before delivery');
+    const silenced = findings.filter((finding) => finding.state === 'open' && finding.suppression).map((finding) => finding.id);
+    if (silenced.length) markSent(store.db, channel.id, silenced, request.at, 'suppressed before delivery');
+    const open = findings.filter((finding) => finding.state === 'open' && !finding.suppression);
+    if (open.length === 0) continue;
+    try {
+      await sendDigest({ url: channel.url, format: channel.format, findings: open, runId: request.runId, deliveryId: delivery.id });
+      markSent(store.db, channel.id, open.map((finding) => finding.id), request.at, delivery.id);
+      sent += open.length;
+    } catch (error) {
+      const left = deliveries.slice(index).flatMap((rest) => rest.findingIds);
+      markFailed(store.db, channel.id, left, errorMessage(error));
+      return { channel: channel.id, sent, pending: left.length, error: errorMessage(error) };
+    }
+  }
+  return { channel: channel.id, sent, pending: 0 };
 }

@@ -37,6 +37,10 @@ export interface RunSummary {
   policy?: unknown;
   /** Deliveries of this run; a failed one is kept and tried again next run. */
   notifications?: Array<{ channel: string; sent: number; pending: number; error?: string }>;
+  /** Run-level warnings: an organisation listing that fell back, OSV data missing for an ecosystem. */
+  warnings?: string[];
+  /** Run-level failures (an organisation that could not be listed at all); the run exits 3. */
+  errors?: string[];
 }
 
 
@@ -96,10 +100,18 @@ export function writeCodeScanning(
   );
 }
 
-/** `summary.json`, `new.json` and `new.md` of the run. */
-export function writeRunOutputs(runDir: string, summary: RunSummary, newFindings: StoredFinding[]): void {
+/**
+ * `new.md`, then `new.json` of the run, each written atomically: the alert outbox takes an existing
+ * `new.json` as proof that the run delivered what it claimed (pipeline/alerts-step.ts).
+ */
+export function writeNewFindings(runDir: string, newFindings: StoredFinding[], run: { runId: string; generatedAt: string }): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileAtomic(join(runDir, 'new.md'), newFindingsMarkdown(newFindings, run));
+  writeFileAtomic(join(runDir, 'new.json'), newFindingsJson(newFindings));
+}
+
+/** `summary.json` of the run. */
+export function writeSummary(runDir: string, summary: RunSummary): void {
   mkdirSync(runDir, { recursive: true });
   writeFileAtomic(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileAtomic(join(runDir, 'new.json'), newFindingsJson(newFindings));
-  writeFileAtomic(join(runDir, 'new.md'), newFindingsMarkdown(newFindings, { runId: summary.runId, generatedAt: summary.finishedAt }));
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, NotifyConfig, TargetConfig } from '../config/load.js';
-import { deliverNotifications } from './notify-step.js';
+import { deliverNotifications, queueAlertNotifications } from './notify-step.js';
 import type { Logger } from '../model/logger.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
 import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
@@ -13,10 +13,12 @@ import type { VulnerabilitySource } from '../osv/source.js';
 import { Store } from '../store/store.js';
 import type { IncomingFinding } from '../store/findings.js';
 import { shareableBundle } from './bundle.js';
+import { emptyCounts } from '../store/record.js';
 import { checkoutTarget } from './checkout-target.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
-import { writeRunOutputs, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
+import { writeSummary, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
+import { deliverAlerts } from './alerts-step.js';
 import type { Policy } from '../model/judgement.js';
 import { coveredByAny, describeScope, scopeFile } from '../model/scope.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
@@ -37,6 +39,10 @@ export interface ScanRequest {
   githubToken?: string;
   /** No network: git mirrors are used as cached, the OSV source is the offline index. */
   offline?: boolean;
+  /** Found before any target was scanned (an organisation listing that fell back to an older one). */
+  runWarnings?: string[];
+  /** Run-level failures (an organisation that could not be listed): the run exits 3. */
+  runErrors?: string[];
 }
 
 export interface ScanResult {
@@ -82,6 +88,8 @@ export interface TargetEvidence {
   /** Not failures, but what they cover stays as it was (packages whose version could not be judged). */
   keepOpen: StageFailure[];
   warnings: string[];
+  /** Ecosystems the OSV data has no records for: one run-level warning each, never a failure. */
+  missingData?: string[];
   tools: string[];
   toolVersions: Record<string, string>;
   provenance?: OsvProvenance;
@@ -96,7 +104,28 @@ export interface ScanBundle {
   shard?: { index: number; count: number };
   /** The configuration's own notification settings (targets carry theirs). */
   notify?: NotifyConfig;
+  /** Run-level warnings and errors, carried to the store that merges the bundle. */
+  warnings?: string[];
+  errors?: string[];
   targets: TargetEvidence[];
+}
+
+/** The run's warnings: its own (discovery), then one per ecosystem without OSV data, naming the fix. */
+function runWarnings(own: string[] | undefined, outcomes: readonly TargetOutcome[]): string[] | undefined {
+  const missing = new Map<string, string[]>();
+  for (const outcome of outcomes) {
+    for (const ecosystem of outcome.missingData ?? []) missing.set(ecosystem, [...(missing.get(ecosystem) ?? []), outcome.summary.name]);
+  }
+  const warnings = [
+    ...(own ?? []),
+    ...[...missing.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(
+        ([ecosystem, targets]) =>
+          `no OSV data for ${ecosystem} (${targets.length} target(s)): its packages were not checked and their findings stay open; fetch it with: sieve db update --ecosystems "${ecosystem}"`,
+      ),
+  ];
+  return warnings.length ? warnings : undefined;
 }
 
 /** Merges the OSV provenance of every target: one entry per ecosystem. */
@@ -117,31 +146,42 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   mkdirSync(runDir, { recursive: true });
   const targets = planTargets(config.targets, request.only, request.shard);
   logger.info('scan started', { runId, targets: targets.length, shard: request.shard ? `${request.shard.index}/${request.shard.count}` : undefined });
-  const limit = pLimit(Math.max(1, request.concurrency ?? 4));
-  let done = 0;
-  const evidence = await Promise.all(
-    targets.map((target) =>
-      limit(async () => {
-        logger.progress(done, targets.length, target.name);
-        const collected = await collectTarget(target, { ...request, runId });
-        done += 1;
-        logger.progress(done, targets.length, target.name);
-        return collected;
-      }),
-    ),
-  );
-  const bundle: ScanBundle = {
-    format: 'sieve-bundle/1',
+  const meta = {
     runId,
     startedAt: startedAt.toISOString(),
-    finishedAt: request.now().toISOString(),
-    shard: request.shard,
     notify: config.notify,
-    targets: evidence,
+    warnings: request.runWarnings?.length ? request.runWarnings : undefined,
+    errors: request.runErrors?.length ? request.runErrors : undefined,
   };
-  // A shard's results go to the central store through `sieve merge`; they are also recorded here.
-  if (request.shard) writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(shareableBundle(bundle)));
-  return recordRun(bundle, { ...request, runDir });
+  const recording = openRecording(meta, { ...request, runDir, shardRun: request.shard !== undefined });
+  try {
+    const limit = pLimit(Math.max(1, request.concurrency ?? 4));
+    let done = 0;
+    // Only a shard keeps every target's evidence (for its bundle); otherwise memory follows the concurrency.
+    const kept: TargetEvidence[] = [];
+    const outcomes = await Promise.all(
+      targets.map((target, index) =>
+        limit(async () => {
+          logger.progress(done, targets.length, target.name);
+          const collected = await collectTarget(target, { ...request, runId });
+          // Recorded as it finishes, with its alerts, in one transaction: a kill after this loses nothing.
+          const outcome = recording.record(collected);
+          if (request.shard) kept[index] = collected;
+          done += 1;
+          logger.progress(done, targets.length, target.name);
+          return outcome;
+        }),
+      ),
+    );
+    if (request.shard) {
+      // A shard's results go to the central store through `sieve merge`; they are also recorded here.
+      const bundle: ScanBundle = { format: 'sieve-bundle/1', ...meta, finishedAt: request.now().toISOString(), shard: request.shard, targets: kept };
+      writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(shareableBundle(bundle)));
+    }
+    return await recording.finish(outcomes, targets);
+  } finally {
+    recording.close();
+  }
 }
 
 export interface RecordRequest {
@@ -155,51 +195,93 @@ export interface RecordRequest {
   /** GITHUB_TOKEN, for filing issues. */
   githubToken?: string;
   offline?: boolean;
+  /**
+   * merge: evidence of a target the store already holds an equal or newer scan of is skipped, so
+   * replaying a bundle, or an older one after a newer, never reopens or fixes anything.
+   */
+  newerOnly?: boolean;
+  /** A shard run: the central store notifies when it merges the bundle, so the shard does not. */
+  shardRun?: boolean;
 }
 
-/** Folds collected evidence into the store, applies policy, notifies, and writes the run's outputs. */
-export async function recordRun(bundle: ScanBundle, request: RecordRequest): Promise<ScanResult> {
+/** What recording one target's evidence gave: its summary, and what the run's summary gathers. */
+interface TargetOutcome {
+  summary: TargetSummary;
+  missingData?: string[];
+  provenance?: OsvProvenance;
+  toolVersions?: Record<string, string>;
+}
+
+type RunMeta = Pick<ScanBundle, 'runId' | 'startedAt' | 'notify' | 'warnings' | 'errors'>;
+
+/**
+ * A run being recorded into the store: `record` folds in one target (results, policy, alerts and
+ * their notifications in one transaction), `finish` delivers the undelivered alerts (new.json,
+ * new.md, notifications) and writes the summary.
+ */
+function openRecording(meta: RunMeta, request: RecordRequest) {
   const { logger } = request;
-  const runId = bundle.runId;
+  const runId = meta.runId;
   const store = Store.open(join(request.home, 'sieve.db'));
+  store.beginRun(runId, meta.startedAt);
+  return {
+    record(evidence: TargetEvidence): TargetOutcome {
+      const stale = request.newerOnly ? staleEvidence(store, evidence) : undefined;
+      const summary = stale ?? store.atomically(() => recordTarget(evidence, { ...request, store, runId, notify: meta.notify }));
+      return { summary, missingData: evidence.missingData, provenance: evidence.provenance, toolVersions: evidence.toolVersions };
+    },
+    async finish(outcomes: TargetOutcome[], targets: TargetConfig[]): Promise<ScanResult> {
+      const finishedAt = request.now().toISOString();
+      const toolVersions = Object.assign({}, ...outcomes.map((outcome) => outcome.toolVersions ?? {})) as Record<string, string>;
+      const osv = mergeProvenance(outcomes.map((outcome) => outcome.provenance));
+      store.finishRun(runId, finishedAt, osv, toolVersions);
+      const newFindings = deliverAlerts(store, { home: request.home, runDir: request.runDir, runId, at: finishedAt });
+      const notifications = request.shardRun ? [] : await deliverNotifications({
+        store,
+        runId,
+        at: finishedAt,
+        global: meta.notify,
+        targets,
+        token: request.githubToken,
+        logger,
+        send: request.offline !== true,
+      });
+      const threshold = request.failOn;
+      const summary: RunSummary = {
+        runId,
+        startedAt: meta.startedAt,
+        finishedAt,
+        osv,
+        tools: toolVersions,
+        // Both facts, whatever the exit code says (cli/exit-codes.ts decides that from them).
+        failedTargets: outcomes.filter((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial').length,
+        failOn: threshold === undefined ? undefined : { threshold, crossed: newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold)) },
+        targets: outcomes.map((outcome) => outcome.summary),
+        policy: request.policy ? request.policy.report() : undefined,
+        notifications: notifications.length ? notifications : undefined,
+        warnings: runWarnings(meta.warnings, outcomes),
+        errors: meta.errors?.length ? meta.errors : undefined,
+      };
+      // Discovery logged its own warnings; missing data is said once here, for the whole run.
+      for (const warning of summary.warnings ?? []) if (!meta.warnings?.includes(warning)) logger.warn(warning);
+      writeSummary(request.runDir, summary);
+      logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, runDir: request.runDir });
+      return { runId, runDir: request.runDir, summary, newFindings };
+    },
+    close(): void {
+      store.close();
+    },
+  };
+}
+
+/** Folds collected evidence (a merge's bundles) into the store, then delivers and writes the run's outputs. */
+export async function recordRun(bundle: ScanBundle, request: RecordRequest): Promise<ScanResult> {
+  const recording = openRecording(bundle, request);
   try {
-    store.beginRun(runId, bundle.startedAt);
-    const outcomes = bundle.targets.map((evidence) => recordTarget(evidence, { ...request, store, runId }));
-    const finishedAt = request.now().toISOString();
-    const toolVersions = Object.assign({}, ...bundle.targets.map((evidence) => evidence.toolVersions)) as Record<string, string>;
-    const osv = mergeProvenance(bundle.targets.map((evidence) => evidence.provenance));
-    store.finishRun(runId, finishedAt, osv, toolVersions);
-    const newFindings = outcomes.flatMap((outcome) => outcome.alerts);
-    const notifications = await deliverNotifications({
-      store,
-      runId,
-      at: finishedAt,
-      global: bundle.notify,
-      targets: bundle.targets.map((evidence) => evidence.target),
-      alerts: newFindings,
-      token: request.githubToken,
-      logger,
-      send: request.offline !== true,
-    });
-    const threshold = request.failOn;
-    const summary: RunSummary = {
-      runId,
-      startedAt: bundle.startedAt,
-      finishedAt,
-      osv,
-      tools: toolVersions,
-      // Both facts, whatever the exit code says (cli/exit-codes.ts decides that from them).
-      failedTargets: outcomes.filter((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial').length,
-      failOn: threshold === undefined ? undefined : { threshold, crossed: newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold)) },
-      targets: outcomes.map((outcome) => outcome.summary),
-      policy: request.policy ? request.policy.report() : undefined,
-      notifications: notifications.length ? notifications : undefined,
-    };
-    writeRunOutputs(request.runDir, summary, newFindings);
-    logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, runDir: request.runDir });
-    return { runId, runDir: request.runDir, summary, newFindings };
+    const outcomes = bundle.targets.map((evidence) => recording.record(evidence));
+    return await recording.finish(outcomes, bundle.targets.map((evidence) => evidence.target));
   } finally {
-    store.close();
+    recording.close();
   }
 }
 
@@ -253,6 +335,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
         evidence.findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
         evidence.failures.push(...(lookup.failures ?? []));
         evidence.keepOpen.push(...(lookup.keepOpen ?? []));
+        if (lookup.missingData?.length) evidence.missingData = lookup.missingData;
         evidence.warnings.push(...lookup.problems);
       } catch (error) {
         // The lookup failed as a whole: every dependency finding keeps its state.
@@ -281,10 +364,16 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
 interface RecordContext extends RecordRequest {
   store: Store;
   runId: string;
+  /** The configuration's own notification settings (a target's own replace them). */
+  notify?: NotifyConfig;
 }
 
-/** One target's evidence through the store's one record path, then its SBOM and code-scanning SARIF. */
-function recordTarget(evidence: TargetEvidence, context: RecordContext): { summary: TargetSummary; alerts: StoredFinding[] } {
+/**
+ * One target's evidence through the store's one record path, then its SBOM and code-scanning
+ * SARIF; its alerts and their notifications join the same transaction (the caller runs this in
+ * Store.atomically), so a target is never stored without its alerts.
+ */
+function recordTarget(evidence: TargetEvidence, context: RecordContext): TargetSummary {
   const { logger, store, runId } = context;
   const { target, commit, failures } = evidence;
   // The target's scans before this one: for tool upgrades and for categories that disappear.
@@ -310,7 +399,7 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
     context.policy,
   );
   const record = recorded.scan;
-  if (evidence.fatal) return { summary: toSummary(target, record, evidence.warnings), alerts: [] };
+  if (evidence.fatal) return toSummary(target, record, evidence.warnings);
 
   const categories = currentCategories(evidence.lockfiles, evidence.tools, recorded.open);
   const previous = history.filter((earlier) => earlier.categories).at(-1)?.categories ?? [];
@@ -326,6 +415,8 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   }
   const kept = [...unread].map(([tool, count]) => `${tool}: no output was read in this run, so its ${count} open finding(s) keep their state`);
 
+  store.raiseAlerts(runId, record.finishedAt, recorded.alerts);
+  if (!context.shardRun) queueAlertNotifications(store, { runId, at: record.finishedAt, global: context.notify, target, alerts: recorded.alerts });
   const cut = writeTargetOutputs(context.runDir, target, {
     packages: evidence.packages,
     commit,
@@ -338,7 +429,31 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): { summa
   for (const warning of cut) logger.warn(warning, { target: target.name });
   for (const failure of failures) logger.warn('stage failed', { target: target.name, stage: failure.stage, scope: describeScope(failure.scope), message: failure.message });
   logger.info('target scanned', { target: target.name, commit, status: record.status, ...record.counts });
-  return { summary: toSummary(target, record, [...evidence.warnings, ...kept, ...cut]), alerts: recorded.alerts };
+  return toSummary(target, record, [...evidence.warnings, ...kept, ...cut]);
+}
+
+/** A skipped outcome when the store already holds a scan of the target that started at or after this one. */
+function staleEvidence(store: Store, evidence: TargetEvidence): TargetSummary | undefined {
+  const { target } = evidence;
+  const newest = store
+    .targetScans(target.key)
+    .map((scan) => scan.startedAt)
+    .reduce<string | undefined>((latest, at) => (latest === undefined || at > latest ? at : latest), undefined);
+  if (newest === undefined || newest < evidence.startedAt) return undefined;
+  const why = newest === evidence.startedAt ? 'this scan is already in the store' : `the store holds a newer scan (started ${newest})`;
+  return {
+    name: target.name,
+    key: target.key,
+    repo: target.repo ?? target.path,
+    ref: target.ref,
+    commit: evidence.commit,
+    subject: evidence.subject,
+    status: 'skipped',
+    scannedAt: evidence.finishedAt,
+    errors: [],
+    warnings: [`skipped: ${why}; nothing changed`],
+    counts: { ...emptyCounts(), open: store.findings({ target: target.key, state: 'open' }).length },
+  };
 }
 
 /** Tools whose version differs from the one in the target's previous scan. */

@@ -33,3 +33,43 @@ export function markFailed(db: Database.Database, channel: string, findingIds: r
     for (const id of findingIds) update.run(error, channel, id);
   })();
 }
+
+/**
+ * Groups a channel's pending, not yet grouped findings into deliveries (one request each) of at
+ * most `max` findings of one target. A delivery is recorded before it is sent, so a run killed
+ * while sending it sends that one again (same id), not everything that was pending.
+ */
+export function assignDeliveries(db: Database.Database, channel: string, prefix: string, max: number): void {
+  db.transaction(() => {
+    const rows = db
+      .prepare(
+        `SELECT DISTINCT n.finding_id AS id, f.target AS target FROM notifications n JOIN findings f ON f.id = n.finding_id
+          WHERE n.channel = ? AND n.sent_at IS NULL AND n.delivery_id IS NULL ORDER BY f.target, n.finding_id`,
+      )
+      .all(channel) as Array<{ id: string; target: string }>;
+    const assign = db.prepare('UPDATE notifications SET delivery_id = ? WHERE channel = ? AND finding_id = ? AND sent_at IS NULL AND delivery_id IS NULL');
+    let count = 0;
+    let current: { target: string; size: number; id: string } | undefined;
+    for (const row of rows) {
+      if (!current || current.target !== row.target || current.size >= max) {
+        count += 1;
+        current = { target: row.target, size: 0, id: `${prefix}:${count}` };
+      }
+      current.size += 1;
+      assign.run(current.id, channel, row.id);
+    }
+  })();
+}
+
+/** A channel's deliveries not yet sent, the oldest first, each with its findings. */
+export function pendingDeliveries(db: Database.Database, channel: string): Array<{ id: string; findingIds: string[] }> {
+  const rows = db
+    .prepare(
+      `SELECT delivery_id AS delivery, finding_id AS id, MIN(queued_at) AS queued FROM notifications
+        WHERE channel = ? AND sent_at IS NULL AND delivery_id IS NOT NULL GROUP BY delivery_id, finding_id ORDER BY queued, delivery_id, finding_id`,
+    )
+    .all(channel) as Array<{ delivery: string; id: string }>;
+  const deliveries = new Map<string, string[]>();
+  for (const row of rows) deliveries.set(row.delivery, [...(deliveries.get(row.delivery) ?? []), row.id]);
+  return [...deliveries.entries()].map(([id, findingIds]) => ({ id, findingIds }));
+}

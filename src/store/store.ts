@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FindingEvent, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
+import { claimAlerts, confirmAlerts, raiseAlerts, releaseClaims, unconfirmedClaims } from './alerts.js';
 import { openDatabase } from './db.js';
 import type { Policy } from '../model/judgement.js';
 import { getFindingById, listFindings, type FindingFilter } from './findings.js';
@@ -55,6 +56,33 @@ export class Store {
 
   judgedFinding(id: string, at: string): StoredFinding | undefined {
     return judgedFinding(this.db, id, at);
+  }
+
+  /** Runs `work` in one transaction (nested store calls join it): all of it is stored, or none. */
+  atomically<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  // The alert outbox (store/alerts.ts): raised with the target's results, delivered by new.json.
+
+  raiseAlerts(runId: string, at: string, alerts: readonly StoredFinding[]): void {
+    raiseAlerts(this.db, runId, at, alerts);
+  }
+
+  claimAlerts(runId: string): Array<{ raisedRun: string; finding: StoredFinding }> {
+    return claimAlerts(this.db, runId);
+  }
+
+  confirmAlerts(runId: string, at: string): number {
+    return confirmAlerts(this.db, runId, at);
+  }
+
+  releaseClaims(runId: string): void {
+    releaseClaims(this.db, runId);
+  }
+
+  unconfirmedClaims(except: string): string[] {
+    return unconfirmedClaims(this.db, except);
   }
 
   /** Records a target that produced no results at all (failed or skipped): nothing changes state. */

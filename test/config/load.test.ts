@@ -44,11 +44,37 @@ describe('loadConfig', () => {
     [{ targets: [{ name: 'a', repo: 'x', analyzers: [{ name: 'mine', command: ['./scan.sh'] }] }] }, 'targets[0].analyzers[0]: analyzer "mine": command "./scan.sh" is a relative path'],
     [{ osv: { source: 'cloud' }, targets: [] }, 'osv.source: expected one of "offline", "api", "osv-scanner"'],
     [{}, '(root): missing required key "targets"'],
+    [{ targets: [{ org: 'jupyterhub', name: 'x' }] }, 'targets[0]: unknown key "name"'],
+    [{ targets: [{ org: 'has/slash' }] }, 'targets[0].org: must match pattern'],
+    [{ targets: [{ org: 'jupyterhub' }, { org: 'JupyterHub' }] }, 'targets[1].org: "JupyterHub" is listed twice'],
+    [{ targets: [{ org: 'jupyterhub', includeForks: 'yes' }] }, 'targets[0].includeForks: must be boolean'],
     ['{ "targets": [', '(root): not valid JSON'],
   ])('rejects %j with a JSON path', (content, expected) => {
     const result = load(content);
     expect(result.config).toBeUndefined();
     expect(result.errors.join('\n')).toContain(expected);
+  });
+
+  it('keeps organisations apart from targets, with name globs and the defaults their repositories get', () => {
+    const { config, errors } = load({
+      defaults: { exclude: ['docs/**'], analyzers: ['eslint'] },
+      targets: [
+        { name: 'a', repo: 'https://example.invalid/a.git' },
+        { org: 'jupyterhub', include: ['jupyterhub*'], exclude: ['*-archive'], includeForks: true, skipEcosystems: ['Maven'] },
+      ],
+    });
+    expect(errors).toEqual([]);
+    expect(config?.targets.map((target) => target.name)).toEqual(['a']);
+    expect(config?.orgs).toEqual([
+      {
+        org: 'jupyterhub',
+        include: ['jupyterhub*'],
+        exclude: ['*-archive'],
+        includeArchived: false,
+        includeForks: true,
+        template: expect.objectContaining({ exclude: ['docs/**'], analyzers: ['eslint'], skipEcosystems: ['Maven'] }) as unknown,
+      },
+    ]);
   });
 
   it('turns JSON pointers into the paths users read', () => {

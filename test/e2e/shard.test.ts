@@ -34,7 +34,8 @@ describe('sharded scans merged into one store', () => {
     const central = join(root, 'central');
 
     const shardRuns = [1, 2].map((index) => {
-      const result = sieve(['scan', '--targets', config, '--shard', `${index}/2`, '--osv-db', osv, '--home', join(root, `shard-${index}`), '--json'], { cwd: root });
+      // Pinned before the second night below: merge orders scans by time.
+      const result = sieve(['scan', '--targets', config, '--shard', `${index}/2`, '--osv-db', osv, '--home', join(root, `shard-${index}`), '--json'], { cwd: root, env: { SIEVE_NOW: '2026-11-02T03:00:00Z' } });
       expect(result.code, result.stderr).toBe(0);
       const runDir = lastRunDir(result.stderr);
       const bundle = JSON.parse(readFileSync(join(runDir, 'bundle.json'), 'utf8')) as { targets: Array<{ target: { name: string } }> };
@@ -60,9 +61,65 @@ describe('sharded scans merged into one store', () => {
     const summary = JSON.parse(readFileSync(join(lastRunDir(second.stderr), 'summary.json'), 'utf8')) as { targets: Array<{ counts: { unchanged: number } }> };
     expect(summary.targets.every((target) => target.counts.unchanged > 0)).toBe(true);
 
-    const dup = sieve(['merge', shardRuns[0]!.runDir, shardRuns[0]!.runDir, '--home', central], { cwd: root });
-    expect(dup.code).toBe(2);
-    expect(dup.stderr).toContain('more than one bundle');
+    // Merging is idempotent: a bundle merged again (even twice in one call) changes nothing.
+    const dup = sieve(['merge', shardRuns[0]!.runDir, shardRuns[0]!.runDir, '--home', central, '--json'], { cwd: root });
+    expect(dup.code, dup.stderr).toBe(0);
+    const dupSummary = JSON.parse(readFileSync(join(lastRunDir(dup.stderr), 'summary.json'), 'utf8')) as { targets: Array<{ status: string; counts: { fixed: number; new: number } }> };
+    expect(dupSummary.targets.map((target) => target.status)).toEqual(shardRuns[0]!.names.flatMap(() => ['skipped', 'skipped']));
+    expect(JSON.parse(readFileSync(join(lastRunDir(dup.stderr), 'new.json'), 'utf8'))).toEqual([]);
+  });
+
+  it('is order-safe: an older bundle after a newer one never reopens a fix, and runs/*/ of a home with two runs merges in scan order', () => {
+    const root = tempDir('sieve-merge-order-');
+    const app = join(root, 'app');
+    mkdirSync(app);
+    const config = join(root, 'scan-targets.json');
+    writeFileSync(config, JSON.stringify({ targets: [{ name: 'app', path: app }] }));
+    const osv = join(sharedDir, 'osv-db');
+    const shardHome = join(root, 'shard-1');
+    const night = (at: string) => {
+      const result = sieve(['scan', '--targets', config, '--shard', '1/1', '--osv-db', osv, '--home', shardHome, '--json'], { cwd: root, env: { SIEVE_NOW: at } });
+      expect(result.code, result.stderr).toBe(0);
+      return lastRunDir(result.stderr);
+    };
+    writeFileSync(join(app, 'package-lock.json'), lock('semver', '4.3.0'));
+    const older = night('2026-11-02T03:00:00Z');
+    writeFileSync(join(app, 'package-lock.json'), lock('semver', '7.5.4'));
+    const newer = night('2026-11-03T03:00:00Z');
+    const merge = (home: string, ...runs: string[]) => {
+      const result = sieve(['merge', ...runs, '--home', home, '--json'], { cwd: root, env: { SIEVE_NOW: '2026-11-04T03:00:00Z' } });
+      expect(result.code, result.stderr).toBe(0);
+      const dir = lastRunDir(result.stderr);
+      return {
+        summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { targets: Array<{ status: string; counts: Record<string, number> }> },
+        alerts: (JSON.parse(readFileSync(join(dir, 'new.json'), 'utf8')) as unknown[]).length,
+      };
+    };
+    const states = (home: string) =>
+      ['open', 'fixed'].flatMap((state) => (JSON.parse(sieve(['findings', '--home', home, '--state', state, '--format', 'json'], { cwd: root }).stdout) as unknown[]).map(() => state));
+
+    // The older night, then the newer (the fix), then the older replayed: skipped, the fix stands.
+    const a = join(root, 'central-a');
+    expect(merge(a, older).alerts).toBe(1);
+    expect(merge(a, newer).summary.targets[0]?.counts.fixed).toBe(1);
+    const replay = merge(a, older);
+    expect(replay.summary.targets.map((target) => target.status)).toEqual(['skipped']);
+    expect(replay.alerts).toBe(0);
+    expect(states(a)).toEqual(['fixed']);
+
+    // The documented glob over a shard home that holds both runs (given newest first): applied oldest first.
+    const b = join(root, 'central-b');
+    // A run folder without a bundle (a killed run) is passed over.
+    mkdirSync(join(shardHome, 'runs', 'zzz-not-a-run'));
+    const both = merge(b, join(shardHome, 'runs', 'zzz-not-a-run'), newer, older);
+    expect(both.summary.targets.map((target) => [target.status, target.counts.new, target.counts.fixed])).toEqual([
+      ['ok', 1, 0],
+      ['ok', 0, 1],
+    ]);
+    expect(both.alerts).toBe(1);
+    expect(states(b)).toEqual(['fixed']);
+    expect(merge(b, older, newer).summary.targets.map((target) => target.status)).toEqual(['skipped', 'skipped']);
+    expect(states(b)).toEqual(['fixed']);
   });
 
   it('bundle.json carries no webhook URL; merge takes notification settings from the targets file and refuses a bundle that does not fit its schema', () => {

@@ -176,13 +176,15 @@ describe('matchPackages', () => {
   const index = (missing: string[] = []): OsvIndex => ({
     ecosystems: ['npm'],
     missing,
+    damaged: [],
     problems: [],
     records: (ecosystem, name) => (ecosystem === 'npm' ? byName(name) : []),
     names: () => [],
     provenance: () => ({ source: 'offline', ecosystems: {} }),
   });
 
-  it('turns matches into findings and reports missing data and unpinned packages', () => {
+  // Missing data is no longer a per-target problem: the run warns once (see source.test.ts).
+  it('turns matches into findings, skips ecosystems without data and reports unpinned packages', () => {
     const unpinned = { ...pkg('npm', 'fixed-pkg', ''), unpinned: true };
     const result = matchPackages(
       [pkg('npm', 'fixed-pkg', '1.1.0'), pkg('npm', 'fixed-pkg', '2.0.0'), unpinned, pkg('PyPI', 'django', '1.0'), pkg('PyPI', 'flask', '1.0')],
@@ -193,10 +195,7 @@ describe('matchPackages', () => {
     ]);
     expect(result.findings[0]?.vulnerability?.fixedVersions).toEqual(['1.2.3']);
     expect(result.findings[0]?.severity).toBe('unknown');
-    expect(result.problems).toEqual([
-      'no OSV data for PyPI: run sieve db update or sieve db import',
-      '1 package without a pinned version not matched against OSV',
-    ]);
+    expect(result.problems).toEqual(['1 package without a pinned version not matched against OSV']);
   });
 
   it('never matches packages from a local path or git against registry advisories, and keeps their findings undecided', () => {

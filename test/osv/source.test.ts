@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importOsv } from '../../src/osv/db.js';
+import { importOsv, indexFileName } from '../../src/osv/db.js';
 import { offlineSource } from '../../src/osv/source.js';
 import { fixturesDir, pkg } from './helpers.js';
 
@@ -15,7 +15,11 @@ describe('offlineSource', () => {
     await importOsv(osvDir, [path.join(fixturesDir, 'records')], { now: new Date('2025-01-01T00:00:00Z') });
     const result = await offlineSource(osvDir).lookup([pkg('npm', 'last-pkg', '1.0.0'), pkg('Go', 'example.com/x', 'v1.0.0')], {});
     expect(result.findings.map((f) => f.title)).toEqual(['TEST-LAST in last-pkg@1.0.0: introduced 0, last_affected 2.0.0']);
-    expect(result.problems).toEqual(['no OSV data for Go: run sieve db update or sieve db import']);
+    // No data for Go: a warning the run gives once, not a failure; Go's findings stay as they were.
+    expect(result.problems).toEqual([]);
+    expect(result.missingData).toEqual(['Go']);
+    expect(result.failures).toEqual([]);
+    expect(result.keepOpen).toEqual([expect.objectContaining({ stage: 'osv', scope: { kind: 'dependencies', ecosystem: 'Go' } })]);
     expect(result.provenance).toEqual({
       source: 'offline',
       ecosystems: { npm: { records: 12, lastModified: '2024-03-01T00:00:00Z', importedAt: '2025-01-01T00:00:00.000Z' } },
@@ -36,5 +40,14 @@ describe('offlineSource', () => {
       'fixed-pkg comes from git, not a registry: not matched',
       'other-pkg@(unpinned) could not be matched',
     ]);
+  });
+
+  it('keeps a damaged index a failure of the data, unlike data never imported', async () => {
+    const osvDir = path.join(home, 'osv-damaged');
+    await importOsv(osvDir, [path.join(fixturesDir, 'records')], { now: new Date('2025-01-01T00:00:00Z') });
+    writeFileSync(path.join(osvDir, indexFileName('PyPI')), '{ not an index');
+    const result = await offlineSource(osvDir).lookup([pkg('PyPI', 'django', '1.0')], {});
+    expect(result.failures).toEqual([expect.objectContaining({ stage: 'osv', scope: { kind: 'dependencies', ecosystem: 'PyPI' } })]);
+    expect(result.missingData).toEqual([]);
   });
 });

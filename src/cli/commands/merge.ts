@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError, UsageError } from '../../model/errors.js';
+import { ConfigError, errorMessage, UsageError } from '../../model/errors.js';
+import type { ScanBundle } from '../../pipeline/scan.js';
 import type { RegisterCommand } from './types.js';
 
 export const registerMerge: RegisterCommand = (program, wrap) => {
@@ -20,11 +21,34 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
           import('../policy.js'),
           import('../exit-codes.js'),
         ]);
-        const bundles = paths.map((path) => readBundle(context.path(path)));
-        const targets = bundles.flatMap((bundle) => bundle.targets);
-        const keys = targets.map((evidence) => evidence.target.key);
-        const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
-        if (duplicate) throw new UsageError(`target "${duplicate}" is in more than one bundle: merge each run once`);
+        // A run folder without bundle.json (a run that was not a shard, or one killed before it
+        // finished) is passed over, so `runs/*/` works; a damaged bundle costs only its own
+        // targets: it is an error of the merge (exit 3), the others still count.
+        const bundles: ScanBundle[] = [];
+        const warnings: string[] = [];
+        const errors: string[] = [];
+        for (const path of paths.map((entry) => context.path(entry))) {
+          if (!existsSync(path)) throw new UsageError(`${path}: no such bundle or run folder`);
+          if (statSync(path).isDirectory() && !existsSync(join(path, 'bundle.json'))) {
+            warnings.push(`${path}: no bundle.json (not a finished shard run); passed over`);
+            continue;
+          }
+          try {
+            bundles.push(readBundle(path));
+          } catch (error) {
+            errors.push(errorMessage(error));
+          }
+        }
+        for (const warning of warnings) context.logger.warn(warning);
+        for (const error of errors) context.logger.error(error);
+        if (bundles.length === 0 && errors.length === 0) throw new UsageError(`no bundle.json in ${paths.join(', ')}: merge the run folders of \`scan --shard\` runs`);
+        // Oldest scan first, whatever the order of the arguments: a target scanned in two runs ends
+        // with its newer scan, and one the store already holds newer is skipped (newerOnly).
+        const targets = bundles
+          .flatMap((bundle) => bundle.targets)
+          .map((evidence, order) => ({ evidence, order }))
+          .sort((a, b) => (a.evidence.startedAt < b.evidence.startedAt ? -1 : a.evidence.startedAt > b.evidence.startedAt ? 1 : a.order - b.order))
+          .map(({ evidence }) => evidence);
 
         // Notification settings never travel in bundles: they come from the configuration here.
         const file = context.path(options.targets);
@@ -34,6 +58,7 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
         if (!config) context.logger.warn(`${file} not found: no notifications are sent for this merge (alerts are in new.json)`);
         const configured = new Map(config?.targets.map((target) => [target.key, target]));
         for (const evidence of targets) {
+          // An organisation's repositories are not in config.targets: the configuration's own notify applies.
           const notify = configured.get(evidence.target.key)?.notify;
           if (notify) evidence.target = { ...evidence.target, notify };
         }
@@ -44,7 +69,16 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
         // The targets' own rules travel in their bundles; the rules folder is this machine's.
         const policy = loadPolicy({ rulesDir, targets: targets.map((evidence) => evidence.target) }, context);
         const result = await withHomeLock(context.home, () => recordRun(
-          { format: 'sieve-bundle/1', runId, startedAt, finishedAt: context.now().toISOString(), notify: config?.notify, targets },
+          {
+            format: 'sieve-bundle/1',
+            runId,
+            startedAt,
+            finishedAt: context.now().toISOString(),
+            notify: config?.notify,
+            warnings: [...new Set([...bundles.flatMap((bundle) => bundle.warnings ?? []), ...warnings])],
+            errors: [...new Set([...bundles.flatMap((bundle) => bundle.errors ?? []), ...errors])],
+            targets,
+          },
           {
             home: context.home,
             runDir: join(context.home, 'runs', runId),
@@ -53,9 +87,13 @@ export const registerMerge: RegisterCommand = (program, wrap) => {
             toolVersion: context.version,
             policy,
             githubToken: context.io.env.GITHUB_TOKEN,
+            newerOnly: true,
           },
         ));
-        context.io.stdout.write(`${targets.length} target(s) from ${bundles.length} bundle(s); ${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
+        const skipped = result.summary.targets.filter((target) => target.status === 'skipped').length;
+        context.io.stdout.write(
+          `${targets.length} target scan(s) from ${bundles.length} bundle(s)${skipped ? `, ${skipped} already in the store or older than it` : ''}; ${result.newFindings.length} new finding(s); results in ${result.runDir}\n`,
+        );
         return runExitCode(result.summary);
       }),
     );

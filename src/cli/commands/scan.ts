@@ -41,8 +41,9 @@ export const registerScan: RegisterCommand = (program, wrap) => {
         if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: expected a whole number >= 1, got "${options.concurrency}"`);
         const shard = options.shard ? parseShard(options.shard) : undefined;
         const file = context.path(options.targets);
-        const [{ loadConfig }, { runScan }, { withHomeLock }, { loadPolicy, rulesFolder }, { vulnerabilitySource }, { runExitCode }] = await Promise.all([
+        const [{ loadConfig }, { discoverTargets }, { runScan }, { withHomeLock }, { loadPolicy, rulesFolder }, { vulnerabilitySource }, { runExitCode }] = await Promise.all([
           import('../../config/load.js'),
+          import('../../discover/orgs.js'),
           import('../../pipeline/scan.js'),
           import('../home-lock.js'),
           import('../policy.js'),
@@ -52,7 +53,18 @@ export const registerScan: RegisterCommand = (program, wrap) => {
         const loaded = loadConfig(file);
         for (const warning of loaded.warnings) context.logger.warn(warning, { file });
         if (!loaded.config) throw new ConfigError(file, loaded.errors);
-        const config = loaded.config;
+        // Organisations become targets before --only and --shard see them.
+        const discovery = await discoverTargets(loaded.config, {
+          home: context.home,
+          apiUrl: context.io.env.GITHUB_API_URL,
+          token: context.io.env.GITHUB_TOKEN,
+          offline: options.offline === true,
+          now: context.now,
+          logger: context.logger,
+        });
+        for (const warning of discovery.warnings) context.logger.warn(warning);
+        for (const error of discovery.errors) context.logger.error(error);
+        const config = { ...loaded.config, targets: discovery.targets };
         if (options.only) {
           const unknown = options.only.filter((name) => !config.targets.some((target) => target.name === name || target.key === name));
           if (unknown.length) throw new UsageError(`--only: no target named ${unknown.map((name) => `"${name}"`).join(', ')} in ${file}`);
@@ -76,6 +88,8 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           policy,
           githubToken: context.io.env.GITHUB_TOKEN,
           offline: options.offline === true,
+          runWarnings: discovery.warnings,
+          runErrors: discovery.errors,
         }));
         if (!context.json) {
           for (const target of result.summary.targets) {
@@ -92,6 +106,8 @@ export const registerScan: RegisterCommand = (program, wrap) => {
               .join('; ');
             context.io.stdout.write(`OSV data (${osv.source}): ${data || 'none needed'}\n`);
           }
+          for (const warning of result.summary.warnings ?? []) context.io.stdout.write(`warning: ${warning}\n`);
+          for (const error of result.summary.errors ?? []) context.io.stdout.write(`error: ${error}\n`);
           context.io.stdout.write(`${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
         }
         return runExitCode(result.summary);
