@@ -56,8 +56,8 @@ describe('an organisation as a target', () => {
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(runDir(result.stderr), 'summary.json'), 'utf8')) as Summary;
     expect(summary.targets.map((target) => [target.name, target.status, target.ref])).toEqual([
-      ['jupyterhub/hub', 'ok', 'main'],
-      ['jupyterhub/old', 'ok', 'main'],
+      ['jupyterhub/hub', 'ok', 'refs/heads/main'],
+      ['jupyterhub/old', 'ok', 'refs/heads/main'],
     ]);
     expect(server.seen.map((seen) => seen.headers.authorization)).toEqual(['Bearer test-token', 'Bearer test-token', 'Bearer test-token', 'Bearer test-token']);
     const newFindings = JSON.parse(readFileSync(join(runDir(result.stderr), 'new.json'), 'utf8')) as Array<{ target: string }>;
