@@ -94,6 +94,8 @@ export interface StoredFinding extends Finding {
   newReason?: NewReason;
   triage?: TriageRecord;
   suppression?: SuppressionRecord;
+  /** Its id or an alias is in CISA's KEV catalog (attached when read, from the imported catalog). */
+  knownExploited?: KnownExploited;
 }
 
 /** A transition of one finding in one run: the rows of the weekly diff. */
@@ -106,4 +108,24 @@ export interface FindingEvent {
   transition: Exclude<Transition, 'unchanged'> | 'withdrawn';
   reason?: NewReason;
   finding: StoredFinding;
+}
+
+/** A CVE in CISA's Known Exploited Vulnerabilities catalog, as the store keeps it. */
+export interface KnownExploited {
+  cve: string;
+  /** When CISA added it to the catalog (YYYY-MM-DD). */
+  dateAdded: string;
+  dueDate?: string;
+  /** CISA knows it to be used in ransomware campaigns. */
+  ransomware?: boolean;
+  name?: string;
+}
+
+/** Which KEV catalog the store holds. */
+export interface KevCatalogInfo {
+  catalogVersion: string;
+  dateReleased: string;
+  count: number;
+  importedAt: string;
+  source: string;
 }

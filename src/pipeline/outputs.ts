@@ -32,7 +32,7 @@ export interface RunSummary {
   /** Targets whose status is `failed` or `partial`. */
   failedTargets: number;
   /** `--fail-on`'s threshold and whether a new finding of this run reached it. */
-  failOn?: { threshold: Severity; crossed: boolean };
+  failOn?: { threshold: Severity | 'kev'; crossed: boolean };
   targets: TargetSummary[];
   policy?: unknown;
   /** Deliveries of this run; a failed one is kept and tried again next run. */

@@ -31,7 +31,7 @@ export interface ScanRequest {
   /** 1-based shard index and the number of shards. */
   shard?: { index: number; count: number };
   vulnerabilities: VulnerabilitySource;
-  failOn?: Severity;
+  failOn?: FailOn;
   now: () => Date;
   logger: Logger;
   toolVersion: string;
@@ -50,6 +50,17 @@ export interface ScanResult {
   runDir: string;
   summary: RunSummary;
   newFindings: StoredFinding[];
+}
+
+/**
+ * `--fail-on`: a severity (a new finding at least that severe fails the run) or `kev` (only a new
+ * known-exploited finding does). A new known-exploited finding crosses any threshold.
+ */
+export type FailOn = Severity | 'kev';
+
+export function crossesFailOn(finding: StoredFinding, threshold: FailOn): boolean {
+  if (finding.knownExploited) return true;
+  return threshold !== 'kev' && severityRank(finding.severity) >= severityRank(threshold);
 }
 
 /** Which targets this invocation scans: `--only` names, then this shard's share. */
@@ -190,7 +201,7 @@ export interface RecordRequest {
   now: () => Date;
   logger: Logger;
   toolVersion: string;
-  failOn?: Severity;
+  failOn?: FailOn;
   policy?: Policy;
   /** GITHUB_TOKEN, for filing issues. */
   githubToken?: string;
@@ -255,7 +266,7 @@ function openRecording(meta: RunMeta, request: RecordRequest) {
         tools: toolVersions,
         // Both facts, whatever the exit code says (cli/exit-codes.ts decides that from them).
         failedTargets: outcomes.filter((outcome) => outcome.summary.status === 'failed' || outcome.summary.status === 'partial').length,
-        failOn: threshold === undefined ? undefined : { threshold, crossed: newFindings.some((finding) => severityRank(finding.severity) >= severityRank(threshold)) },
+        failOn: threshold === undefined ? undefined : { threshold, crossed: newFindings.some((finding) => crossesFailOn(finding, threshold)) },
         targets: outcomes.map((outcome) => outcome.summary),
         policy: request.policy ? request.policy.report() : undefined,
         notifications: notifications.length ? notifications : undefined,

@@ -32,6 +32,8 @@ export interface RuleMatch {
   versionSource?: OneOrMany<string>;
   /** `vulnerability` or `informational` (RustSec notices: unmaintained, unsound...). */
   advisory?: OneOrMany<string>;
+  /** true: only findings whose id or an alias is in the KEV catalog; false: only those that are not. */
+  knownExploited?: boolean;
 }
 
 export interface RuleConditions {
@@ -41,6 +43,7 @@ export interface RuleConditions {
   kind?: OneOrMany<string>;
   scope?: OneOrMany<string>;
   relation?: OneOrMany<string>;
+  knownExploited?: boolean;
 }
 
 /** One rule as written in a rules file or a target's `rules`. */
@@ -85,6 +88,8 @@ export interface FindingFacts {
   versionSource?: 'resolved' | 'declared-range';
   advisory?: 'vulnerability' | 'informational';
   severity: Severity;
+  /** Its id or an alias is in CISA's KEV catalog. */
+  knownExploited: boolean;
 }
 
 export interface CompiledRule {
@@ -271,7 +276,7 @@ function isGlob(value: string): boolean {
 function semanticIssues(rule: RawRule, at: Array<string | number>): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const match = rule.match ?? {};
-  const each = (key: keyof RuleMatch, check: (value: string) => string | undefined) => {
+  const each = (key: Exclude<keyof RuleMatch, 'knownExploited'>, check: (value: string) => string | undefined) => {
     const values = match[key];
     list(values).forEach((value, index) => {
       const problem = check(value);
@@ -296,8 +301,8 @@ function semanticIssues(rule: RawRule, at: Array<string | number>): RuleIssue[] 
     if (problem) issues.push({ at: [...at, 'until'], message: problem });
   }
   const kinds = list(match.kind);
-  if (kinds.length === 1 && kinds[0] === 'code' && (match.package || match.ecosystem || match.vulnerability || match.scope || match.relation || match.versionSource || match.advisory)) {
-    issues.push({ at: [...at, 'match'], message: 'matches code findings only, which have no package, ecosystem, vulnerability, scope, relation, versionSource or advisory: it can never match' });
+  if (kinds.length === 1 && kinds[0] === 'code' && (match.package || match.ecosystem || match.vulnerability || match.scope || match.relation || match.versionSource || match.advisory || match.knownExploited === true)) {
+    issues.push({ at: [...at, 'match'], message: 'matches code findings only, which have no package, ecosystem, vulnerability, scope, relation, versionSource, advisory or KEV entry: it can never match' });
   }
   return issues;
 }
@@ -379,6 +384,7 @@ function conditionsTest(conditions: RuleConditions): { test: (facts: FindingFact
   const scopes = conditions.scope ? new Set(list(conditions.scope)) : undefined;
   const relations = conditions.relation ? new Set(list(conditions.relation)) : undefined;
   const minRank = conditions.minSeverity ? severityRank(conditions.minSeverity) : undefined;
+  const exploited = conditions.knownExploited;
   const parts: string[] = [];
   if (conditions.minSeverity) parts.push(`severity >= ${conditions.minSeverity}`);
   if (cwes) parts.push(`CWE in ${[...cwes].join(', ')}`);
@@ -386,6 +392,7 @@ function conditionsTest(conditions: RuleConditions): { test: (facts: FindingFact
   if (kinds) parts.push(`kind in ${[...kinds].join(', ')}`);
   if (scopes) parts.push(`scope in ${[...scopes].join(', ')}`);
   if (relations) parts.push(`relation in ${[...relations].join(', ')}`);
+  if (exploited !== undefined) parts.push(exploited ? 'known exploited' : 'not known exploited');
   return {
     text: parts.join('; '),
     test: (facts) =>
@@ -395,7 +402,8 @@ function conditionsTest(conditions: RuleConditions): { test: (facts: FindingFact
       (!kinds || kinds.has(facts.kind)) &&
       // Scope and relation describe packages: a code finding has neither and does not meet them.
       (!scopes || (facts.scope !== undefined && scopes.has(facts.scope))) &&
-      (!relations || (facts.relation !== undefined && relations.has(facts.relation))),
+      (!relations || (facts.relation !== undefined && relations.has(facts.relation))) &&
+      (exploited === undefined || facts.knownExploited === exploited),
   };
 }
 
@@ -416,6 +424,7 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
   const relations = match.relation ? new Set(list(match.relation)) : undefined;
   const versionSources = match.versionSource ? new Set(list(match.versionSource)) : undefined;
   const advisories = match.advisory ? new Set(list(match.advisory)) : undefined;
+  const exploited = match.knownExploited;
 
   const exactPurls: string[] = [];
   const exactVersioned: string[] = [];
@@ -485,6 +494,7 @@ export function compileRule(rule: RawRule, origin: RuleOrigin, order: number, ta
       (!relations || (facts.relation !== undefined && relations.has(facts.relation))) &&
       (!versionSources || (facts.versionSource !== undefined && versionSources.has(facts.versionSource))) &&
       (!advisories || (facts.advisory !== undefined && advisories.has(facts.advisory))) &&
+      (exploited === undefined || facts.knownExploited === exploited) &&
       (!pathTest || pathTest(facts.path)),
     allows: (facts) => (conditions ? conditions.test(facts) : true),
     describeConditions: () => conditions?.text ?? '',
@@ -529,6 +539,7 @@ type FactsSource = {
   vulnerability?: { id: string; aliases: string[]; informational?: string };
   package?: { ecosystem: string; purl: string; direct: boolean; scope: string; declaredRange?: string };
   rule?: { id: string; tool: string };
+  knownExploited?: unknown;
 };
 
 const NO_IDS: string[] = [];
@@ -559,6 +570,7 @@ export function emptyFacts(target: { name: string; key: string }): FindingFacts 
     versionSource: undefined,
     advisory: undefined,
     severity: 'unknown',
+    knownExploited: false,
   };
 }
 
@@ -593,6 +605,7 @@ export function fillFacts(facts: FindingFacts, finding: FactsSource, ids: string
   facts.versionSource = pkg ? (pkg.declaredRange !== undefined ? 'declared-range' : 'resolved') : undefined;
   facts.advisory = vulnerability ? (vulnerability.informational !== undefined ? 'informational' : 'vulnerability') : undefined;
   facts.severity = finding.severity;
+  facts.knownExploited = finding.knownExploited !== undefined;
   return facts;
 }
 

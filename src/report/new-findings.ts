@@ -35,12 +35,15 @@ export interface NewFindingItem {
   fixedVersions: string[];
   firstSeen: string;
   cwes: string[];
+  /** In CISA's KEV catalog: the CVE and when it was added; null when not. */
+  knownExploited: { cve: string; dateAdded: string } | null;
 }
 
-/** Severity (most severe first), then target, then id: the same order every time. */
+/** Known exploited first, then severity (most severe first), then target, then id: the same order every time. */
 export function sortNewFindings(findings: StoredFinding[]): StoredFinding[] {
   return [...findings].sort(
     (a, b) =>
+      Number(b.knownExploited !== undefined) - Number(a.knownExploited !== undefined) ||
       severityRank(b.severity) - severityRank(a.severity) || compareText(a.target, b.target) || compareText(a.id, b.id),
   );
 }
@@ -75,6 +78,7 @@ export function newFindingItem(finding: StoredFinding): NewFindingItem {
     fixedVersions: [...(finding.vulnerability?.fixedVersions ?? [])],
     firstSeen: finding.firstSeen,
     cwes: [...finding.cwes],
+    knownExploited: finding.knownExploited ? { cve: finding.knownExploited.cve, dateAdded: finding.knownExploited.dateAdded } : null,
   };
 }
 
@@ -121,7 +125,8 @@ export function newFindingsMarkdown(findings: StoredFinding[], context: { runId:
 }
 
 function severityCell(finding: StoredFinding): string {
-  return escapeMarkdown(typeof finding.score === 'number' ? `${finding.severity} (${finding.score})` : finding.severity);
+  const kev = finding.knownExploited ? ` **known exploited** (KEV ${finding.knownExploited.dateAdded})` : '';
+  return escapeMarkdown(typeof finding.score === 'number' ? `${finding.severity} (${finding.score})` : finding.severity) + kev;
 }
 
 function findingCell(finding: StoredFinding): string {

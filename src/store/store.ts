@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { FindingEvent, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
+import type { FindingEvent, KevCatalogInfo, KnownExploited, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
 import { claimAlerts, confirmAlerts, raiseAlerts, releaseClaims, unconfirmedClaims } from './alerts.js';
 import { openDatabase } from './db.js';
 import type { Policy } from '../model/judgement.js';
 import { getFindingById, listFindings, type FindingFilter } from './findings.js';
 import { findingIdsOfPackage, judgedEvents, judgedFinding, judgedFindings, rejudgeTriage, type JudgedFilter } from './judge.js';
 import { recordTarget, type RecordedTarget, type TargetEvidenceInput } from './record.js';
+import { knownExploitedInfo, loadKnownExploited, replaceKnownExploited } from './known-exploited.js';
 import { beginRun, finishRun, listRuns, listTargetScans, saveTargetScan } from './runs.js';
 import {
   effectiveTriage,
@@ -20,6 +21,9 @@ import {
 
 /** The store: one SQLite file, synchronous, every write batch in one transaction. */
 export class Store {
+  /** The KEV catalog, read once per opened store (a run's own state). */
+  private kev: Map<string, KnownExploited> | undefined;
+
   private constructor(
     readonly db: Database.Database,
     readonly path: string,
@@ -148,5 +152,23 @@ export class Store {
   /** The decision in force for each of these findings: its own, else the most specific fleet decision. */
   effectiveTriage(findings: readonly StoredFinding[]): Map<string, TriageRecord & { source: string }> {
     return effectiveTriage(this.db, findings);
+  }
+
+  // Known exploited vulnerabilities (store/known-exploited.ts).
+
+  /** Replaces the stored KEV catalog, atomically. */
+  importKnownExploited(entries: readonly KnownExploited[], info: KevCatalogInfo): void {
+    this.db.transaction(() => replaceKnownExploited(this.db, entries, info))();
+    this.kev = undefined;
+  }
+
+  /** The imported KEV catalog by CVE id; empty when none was imported. */
+  knownExploited(): ReadonlyMap<string, KnownExploited> {
+    this.kev ??= loadKnownExploited(this.db);
+    return this.kev;
+  }
+
+  knownExploitedInfo(): KevCatalogInfo | undefined {
+    return knownExploitedInfo(this.db);
   }
 }

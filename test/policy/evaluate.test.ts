@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../src/model/records.js';
 import { PolicyEngine } from '../../src/policy/evaluate.js';
-import { compileRule, type RawRule } from '../../src/policy/rules.js';
+import { compileRule, validateRulesDocument, type RawRule } from '../../src/policy/rules.js';
 
 function engine(rules: RawRule[], targetRules: Array<{ key: string; rule: RawRule }> = []): PolicyEngine {
   const compiled = rules.map((rule, index) => compileRule(rule, { file: 'rules/test.yaml', path: `rules[${index}]` }, index));
@@ -141,5 +141,25 @@ describe('rule evaluation', () => {
     const policy = engine([], [{ key: 'other', rule: { id: 'mine', action: 'ignore', reason: 'r' } }]);
     expect(suppressed(policy, [dependency('d1')])).toEqual({ d1: null });
     expect(policy.judge({ name: 'other', key: 'other' }, [dependency('d2')], at)[0]?.finding.suppression?.rule).toBe('mine');
+  });
+
+  it('known exploited: set-severity raises it, alert-only-on lets only it through', () => {
+    const kev = { cve: 'CVE-2026-1111', dateAdded: '2026-10-01' };
+    const policy = engine([
+      { id: 'kev-critical', action: 'set-severity', severity: 'critical', match: { knownExploited: true } },
+      { id: 'only-kev', action: 'alert-only-on', when: { knownExploited: true } },
+    ]);
+    const [exploited, quiet] = policy.judge(target, [dependency('d1', { knownExploited: kev }), dependency('d2')], at);
+    expect(exploited?.finding.severity).toBe('critical');
+    expect(exploited?.finding.suppression).toBeUndefined();
+    expect(quiet?.finding.severity).toBe('high');
+    expect(quiet?.finding.suppression).toEqual({ rule: 'only-kev', reason: 'alert-only-on: known exploited' });
+    const notExploited = engine([{ id: 'not-kev', action: 'ignore', reason: 'triaged upstream', match: { knownExploited: false } }]);
+    expect(suppressed(notExploited, [dependency('d1', { knownExploited: kev }), dependency('d2')])).toEqual({ d1: null, d2: 'not-kev' });
+  });
+
+  it('the rules schema takes knownExploited in match and when, and only as a boolean', () => {
+    expect(validateRulesDocument({ rules: [{ action: 'set-severity', severity: 'critical', match: { knownExploited: true } }, { action: 'alert-only-on', when: { knownExploited: true } }] })).toEqual([]);
+    expect(validateRulesDocument({ rules: [{ action: 'set-severity', severity: 'critical', match: { knownExploited: 'yes' } }] }).map((issue) => issue.message)).toContain('expected boolean');
   });
 });

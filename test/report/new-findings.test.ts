@@ -39,6 +39,7 @@ describe('newFindingsJson', () => {
       fixedVersions: ['4.17.20'],
       firstSeen: '2024-05-01T02:00:00Z',
       cwes: ['CWE-1321'],
+      knownExploited: null,
     });
     expect(items[3]).toMatchObject({ kind: 'code', rule: { id: 'no-unsanitized/property', tool: 'eslint' }, package: null, vulnerability: null, score: null });
     expect(items[0]).toMatchObject({ vulnerability: { id: 'CVE-1', aliases: ['GHSA-a', 'GHSA-b'] } });

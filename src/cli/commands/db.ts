@@ -1,7 +1,34 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../../model/errors.js';
+import type { KevCatalogInfo } from '../../model/records.js';
+import type { CommandContext } from '../context.js';
 import type { RegisterCommand } from './types.js';
+
+/** CISA's KEV catalog into the store, replacing the one there. */
+async function importKev(context: CommandContext, file: string): Promise<void> {
+  const [{ Store }, { importKevFile }] = await Promise.all([import('../../store/store.js'), import('../../pipeline/known-exploited.js')]);
+  const store = Store.open(join(context.home, 'sieve.db'));
+  try {
+    const result = importKevFile(store, file, context.now().toISOString());
+    context.io.stdout.write(`known exploited (KEV)\t${result.entries} CVEs\t${result.skipped.length} skipped\tcatalog ${result.catalogVersion}\n`);
+    for (const problem of result.skipped.slice(0, 20)) context.logger.warn(problem, { file });
+  } finally {
+    store.close();
+  }
+}
+
+async function knownExploitedStatus(home: string): Promise<KevCatalogInfo | undefined> {
+  const storeFile = join(home, 'sieve.db');
+  if (!existsSync(storeFile)) return undefined;
+  const { Store } = await import('../../store/store.js');
+  const store = Store.open(storeFile);
+  try {
+    return store.knownExploitedInfo();
+  } finally {
+    store.close();
+  }
+}
 
 /** The ecosystems the targets use (from the store's latest inventories) and those already imported. */
 async function ecosystemsInUse(home: string, osvDir: string): Promise<string[]> {
@@ -38,9 +65,16 @@ export const registerDb: RegisterCommand = (program, wrap) => {
     .argument('<sources...>', 'folders or ZIP files')
     .option('--replace', "replace each ecosystem's data with what the sources hold for it (default: add to it and update records by id)")
     .action(
-      wrap(async (context, sources: string[], options: { replace?: boolean }) => {
+      wrap(async (context, given: string[], options: { replace?: boolean }) => {
+        // CISA's KEV catalog may be given with the OSV data: it goes to the store.
+        const { looksLikeKevFile } = await import('../../pipeline/known-exploited.js');
+        const paths = given.map(context.path);
+        const kevFiles = paths.filter(looksLikeKevFile);
+        const sources = paths.filter((path) => !kevFiles.includes(path));
+        for (const file of kevFiles) await importKev(context, file);
+        if (sources.length === 0) return ExitCode.ok;
         const { importOsv } = await import('../../osv/db.js');
-        const report = await importOsv(join(context.home, 'osv'), sources.map(context.path), { replace: options.replace === true });
+        const report = await importOsv(join(context.home, 'osv'), sources, { replace: options.replace === true });
         let failed = false;
         for (const [ecosystem, result] of Object.entries(report).sort(([a], [b]) => a.localeCompare(b))) {
           const change = result.added !== undefined ? `\t${result.added} added\t${result.updated ?? 0} updated` : '';
@@ -53,16 +87,30 @@ export const registerDb: RegisterCommand = (program, wrap) => {
       }),
     );
 
+  db.command('import-kev')
+    .description("import CISA's Known Exploited Vulnerabilities catalog (known_exploited_vulnerabilities.json)")
+    .argument('<file>', 'the catalog file')
+    .action(
+      wrap(async (context, file: string) => {
+        await importKev(context, context.path(file));
+        return ExitCode.ok;
+      }),
+    );
+
   db.command('status')
     .description('per-ecosystem record counts and how fresh the data is')
     .action(
       wrap(async (context) => {
         const { osvStatus } = await import('../../osv/db.js');
         const rows = osvStatus(join(context.home, 'osv'));
+        const kev = await knownExploitedStatus(context.home);
         if (context.json) {
-          context.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          // The KEV catalog is one more row of the same shape, so readers of the list keep working.
+          const kevRow = kev ? [{ ecosystem: 'KEV', records: kev.count, lastModified: kev.dateReleased, importedAt: kev.importedAt, source: `${kev.source} (catalog ${kev.catalogVersion})` }] : [];
+          context.io.stdout.write(`${JSON.stringify([...rows, ...kevRow], null, 2)}\n`);
           return ExitCode.ok;
         }
+        if (kev) context.io.stdout.write(`known exploited (KEV)\t${kev.count} CVEs\tcatalog ${kev.catalogVersion}\timported ${kev.importedAt}\n`);
         if (rows.length === 0) {
           context.io.stdout.write('no OSV data imported: run "sieve db update" or "sieve db import DIR|ZIP"\n');
           return ExitCode.ok;

@@ -1,7 +1,8 @@
 import { Option } from 'commander';
 import { dirname, join } from 'node:path';
 import { ConfigError, UsageError } from '../../model/errors.js';
-import { SEVERITIES, type Severity } from '../../model/types.js';
+import { SEVERITIES } from '../../model/types.js';
+import type { FailOn } from '../../pipeline/scan.js';
 import type { RegisterCommand } from './types.js';
 
 interface ScanOptions {
@@ -10,7 +11,7 @@ interface ScanOptions {
   concurrency: string;
   shard?: string;
   osvDb?: string;
-  failOn?: Severity;
+  failOn?: FailOn;
   offline?: boolean;
   rules?: string;
 }
@@ -32,7 +33,9 @@ export const registerScan: RegisterCommand = (program, wrap) => {
     .option('--concurrency <n>', 'targets scanned at once', '4')
     .option('--shard <i/n>', 'scan only the i-th of n shares of the targets')
     .option('--osv-db <dir>', 'offline OSV data: an imported index, or osv.dev\'s <Ecosystem>/all.zip layout (default <home>/osv)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new finding is at least this severe').choices([...SEVERITIES]))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a new finding is at least this severe, or known exploited (kev: only known-exploited ones)').choices([...SEVERITIES, 'kev']),
+    )
     .option('--offline', 'never use the network: cached git mirrors as they are, the offline OSV index only')
     .option('--rules <dir>', 'policy rules folder (default: rules/ beside the targets file, when there is one)')
     .action(
@@ -94,8 +97,10 @@ export const registerScan: RegisterCommand = (program, wrap) => {
         if (!context.json) {
           for (const target of result.summary.targets) {
             const c = target.counts;
+            // "alerting" is the one definition of new (new or reopened, not suppressed): the lines add up to the total below.
+            const alerting = result.newFindings.filter((finding) => finding.target === target.key).length;
             context.io.stdout.write(
-              `${target.name}\t${target.status}\t${target.commit?.slice(0, 12) ?? '-'}\tnew ${c.new} reopened ${c.reopened} fixed ${c.fixed} open ${c.open} suppressed ${c.suppressed}\n`,
+              `${target.name}\t${target.status}\t${target.commit?.slice(0, 12) ?? '-'}\tnew ${c.new} reopened ${c.reopened} fixed ${c.fixed} open ${c.open} suppressed ${c.suppressed} alerting ${alerting}\n`,
             );
             for (const error of target.errors) context.io.stdout.write(`  error: ${error}\n`);
           }
@@ -108,7 +113,7 @@ export const registerScan: RegisterCommand = (program, wrap) => {
           }
           for (const warning of result.summary.warnings ?? []) context.io.stdout.write(`warning: ${warning}\n`);
           for (const error of result.summary.errors ?? []) context.io.stdout.write(`error: ${error}\n`);
-          context.io.stdout.write(`${result.newFindings.length} new finding(s); results in ${result.runDir}\n`);
+          context.io.stdout.write(`${result.newFindings.length} alerting finding(s) (new or reopened, not suppressed); results in ${result.runDir}\n`);
         }
         return runExitCode(result.summary);
       }),
