@@ -19,7 +19,7 @@ import type { OsvAffected, OsvEvent, OsvIndex, OsvRange, OsvRecord, PackageMatch
  */
 
 /** Go module versions carry a `v` that OSV's Go records leave out. */
-function canonicalVersion(ecosystem: string, version: string): string {
+export function canonicalVersion(ecosystem: string, version: string): string {
   return ecosystem === 'Go' && /^v\d/.test(version) ? version.slice(1) : version;
 }
 
@@ -162,6 +162,33 @@ const describedRanges = new WeakMap<OsvRange, string>();
 function rangeText(range: OsvRange): string {
   const parts = eventsOf(range).map((event) => `${event.kind.replace('_', ' ')} ${event.version}`);
   return `${range.type}: ${parts.join(', ')}`;
+}
+
+const EVENT_TEXT = /^(introduced|fixed|last affected|limit) (\S+)$/;
+
+/**
+ * The range back from describeRange's text ("ECOSYSTEM: introduced 0, fixed 1.2.3"), as findings
+ * store it; undefined for any other text (a listed version, a damaged value).
+ */
+export function parseRangeText(text: string): OsvRange | undefined {
+  if (text.length > 4096) return undefined;
+  const colon = text.indexOf(': ');
+  if (colon <= 0) return undefined;
+  const type = text.slice(0, colon);
+  if (type !== 'SEMVER' && type !== 'ECOSYSTEM') return undefined;
+  const events: OsvEvent[] = [];
+  for (const part of text.slice(colon + 2).split(', ')) {
+    const match = EVENT_TEXT.exec(part);
+    if (!match) return undefined;
+    const kind = match[1] === 'last affected' ? 'last_affected' : (match[1] as 'introduced' | 'fixed' | 'limit');
+    events.push({ [kind]: match[2] });
+  }
+  return events.length ? { type, events } : undefined;
+}
+
+/** The ordering a range of this ecosystem is walked in (see orderingFor); undefined when there is none. */
+export function rangeOrdering(range: OsvRange, ecosystem: string): VersionScheme | undefined {
+  return orderingFor(range, schemeFor(baseEcosystem(ecosystem)));
 }
 
 function byString(a: string, b: string): number {
