@@ -6,6 +6,7 @@ import type { Policy } from '../model/judgement.js';
 import { getFindingById, listFindings, type FindingFilter } from './findings.js';
 import { findingIdsOfPackage, judgedEvents, judgedFinding, judgedFindings, rejudgeTriage, type JudgedFilter } from './judge.js';
 import { recordTarget, type RecordedTarget, type TargetEvidenceInput } from './record.js';
+import { listTransitions, type TransitionPoint } from './timeline.js';
 import { knownExploitedInfo, loadKnownExploited, replaceKnownExploited } from './known-exploited.js';
 import { beginRun, finishRun, listRuns, listTargetScans, saveTargetScan } from './runs.js';
 import {
@@ -119,6 +120,11 @@ export class Store {
 
   runs(): RunRecord[] {
     return listRuns(this.db);
+  }
+
+  /** Every new, reopened and fixed transition, oldest first (the dashboard's trend). */
+  transitions(): TransitionPoint[] {
+    return listTransitions(this.db);
   }
 
   // Triage and policy (store/triage.ts).

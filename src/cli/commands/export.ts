@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../../model/errors.js';
-import { buildDiff, diffFormats, parseSince, type DiffFormat } from '../../report/export.js';
+import { diffFormats, parseSince, type DiffFormat } from '../../report/export.js';
 import type { RegisterCommand } from './types.js';
 
 function parseTime(value: string, option: string, now: Date): Date {
@@ -26,11 +26,11 @@ export const registerExport: RegisterCommand = (program, wrap) => {
         const since = parseTime(options.since, '--since', now);
         const until = options.until ? parseTime(options.until, '--until', now) : now;
         if (since >= until) throw new UsageError(`--since (${since.toISOString()}) must be before --until (${until.toISOString()})`);
-        const [{ Store }, { writeOutputFile }] = await Promise.all([import('../../store/store.js'), import('../output.js')]);
+        const [{ Store }, { writeOutputFile }, { weeklyDiff }] = await Promise.all([import('../../store/store.js'), import('../output.js'), import('../../pipeline/views.js')]);
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const window = { since: since.toISOString(), until: until.toISOString() };
-          const model = buildDiff(store.events(window.since, window.until), store.judged({ state: 'open' }, window.until), window);
+          const model = weeklyDiff(store, window);
           const text = diffFormats[options.format](model);
           if (options.output) writeOutputFile(context.path(options.output), text);
           else context.io.stdout.write(text);

@@ -32,7 +32,8 @@ function row(finding: StoredFinding, at: string): string {
       ? `${finding.triage.status}${finding.triage.until ? ` until ${finding.triage.until}` : ''} (${finding.triage.by})${triageInForce(finding.triage, at) ? '' : ' expired'}`
       : '-';
   const state = finding.state === 'fixed' && finding.closedReason === 'withdrawn' ? 'withdrawn' : finding.suppression ? 'suppressed' : finding.state;
-  return [finding.id, finding.target, state, finding.severity, what, where, triage].join('\t');
+  const kev = finding.knownExploited ? `known exploited (KEV ${finding.knownExploited.dateAdded})` : '-';
+  return [finding.id, finding.target, state, finding.severity, what, where, triage, kev].join('\t');
 }
 
 export const registerFindings: RegisterCommand = (program, wrap) => {
@@ -41,18 +42,37 @@ export const registerFindings: RegisterCommand = (program, wrap) => {
     .description('list stored findings')
     .option('--target <name>', 'only this target')
     .addOption(new Option('--state <state>', 'only findings in this state').choices(['open', 'new', 'fixed', 'suppressed']))
+    .option('--vuln <id>', 'only findings of this vulnerability, by its id or any alias (CVE, GHSA, PYSEC, GO...)')
+    .option('--remediation', 'what to upgrade instead: per package, the version that closes its open findings')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(
-      wrap(async (context, options: { target?: string; state?: StateFilter; format: 'table' | 'json' }) => {
-        const { Store } = await import('../../store/store.js');
+      wrap(async (context, options: { target?: string; state?: StateFilter; vuln?: string; remediation?: boolean; format: 'table' | 'json' }) => {
+        const [{ Store }, { hasVulnerability, judgedFindings, remediationPlan }, { remediationText }] = await Promise.all([
+          import('../../store/store.js'),
+          import('../../pipeline/views.js'),
+          import('../../model/remediation.js'),
+        ]);
         const store = Store.open(join(context.home, 'sieve.db'));
         try {
           const at = context.now().toISOString();
-          const findings = selectState(store.judged({ target: options.target }, at), options.state);
+          let findings = selectState(judgedFindings(store, { target: options.target }, at), options.state);
+          if (options.vuln !== undefined) findings = findings.filter((finding) => hasVulnerability(finding, options.vuln!));
+          // Known exploited first, as every view orders them.
+          findings.sort((a, b) => Number(b.knownExploited !== undefined) - Number(a.knownExploited !== undefined));
+          if (options.remediation) {
+            const plan = remediationPlan(findings);
+            if (options.format === 'json') context.io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+            else for (const step of plan) context.io.stdout.write(`${step.ecosystem}\t${remediationText(step, options.target ? 'target' : 'fleet')}\n`);
+            return ExitCode.ok;
+          }
           if (options.format === 'json') context.io.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
           else {
-            context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\ttriage\n');
+            context.io.stdout.write('id\ttarget\tstate\tseverity\tfinding\tlocation\ttriage\tknown exploited\n');
             for (const finding of findings) context.io.stdout.write(`${row(finding, at)}\n`);
+            if (options.vuln !== undefined) {
+              const targets = [...new Set(findings.filter((finding) => finding.state === 'open').map((finding) => finding.target))].sort();
+              context.io.stderr.write(`${options.vuln}: open in ${targets.length} ${targets.length === 1 ? 'target' : 'targets'}${targets.length ? `: ${targets.join(', ')}` : ''}\n`);
+            }
           }
           return ExitCode.ok;
         } finally {

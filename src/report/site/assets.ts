@@ -32,6 +32,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .sev-low{background:#1f5fbf;color:#fff}.sev-unknown{background:#59636e;color:#fff}
 .status-ok{background:#1a7f37;color:#fff}.status-partial{background:#f2c744;color:#1f2328}.status-failed{background:#b42318;color:#fff}
 .status-skipped,.status-never{background:#59636e;color:#fff}
+.kev{display:inline-block;border-radius:1em;padding:0 .6em;font-size:.85em;font-weight:700;white-space:nowrap;background:#5b1a8c;color:#fff}
 .zero{color:var(--muted)}
 form.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:end;margin:.5rem 0}
 form.filters .field{display:flex;flex-direction:column;font-size:.9em;gap:.2rem}

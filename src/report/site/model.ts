@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { StoredFinding, TargetScanRecord } from '../../model/records.js';
+import type { FindingEvent, KevCatalogInfo, StoredFinding, TargetScanRecord } from '../../model/records.js';
+import type { RemediationStep } from '../../model/remediation.js';
+import type { Severity } from '../../model/types.js';
 
 /** What the dashboard shows; the caller builds it from the store. */
 export interface SiteModel {
@@ -8,6 +10,19 @@ export interface SiteModel {
   targets: SiteTarget[];
   /** Open findings across all targets after each run, oldest first. */
   trend: Array<{ at: string; open: number }>;
+  /** Open alerting findings by severity after each run, oldest first: the stacked trend. */
+  trendBySeverity?: Array<{ at: string; counts: Record<Severity, number> }>;
+  /** Start of the "what changed" window (default: a week before generatedAt). */
+  since?: string;
+  /** Transitions since `since`: alerting new and reopened ones, and every fix. */
+  changes?: FindingEvent[];
+  /** What to upgrade across the fleet, most urgent first. */
+  remediation?: RemediationStep[];
+  /** A target not scanned for longer than this is stale. */
+  staleAfterHours?: number;
+  /** The OSV data of the latest run, per ecosystem, and the age past which it is called stale. */
+  osv?: { source: string; ecosystems: Array<{ ecosystem: string; records: number; lastModified?: string; importedAt?: string }>; maxAgeDays: number };
+  knownExploited?: KevCatalogInfo;
 }
 
 export interface SiteTarget {
@@ -20,7 +35,12 @@ export interface SiteTarget {
   /** Newest first or oldest first; the page sorts it newest first. */
   history: TargetScanRecord[];
   open: StoredFinding[];
+  /** Alerting new and reopened findings since the window's start (the one definition of new). */
   newThisWeek: number;
+  /** This target's upgrades, most urgent first. */
+  remediation?: RemediationStep[];
+  /** Ids of findings that alerted (new or reopened) in the window, with when. */
+  alertedSince?: Map<string, { at: string; transition: 'new' | 'reopened' }>;
   /** Path of the target's SBOM relative to the site root (e.g. `sbom/web.cdx.json`). */
   sbomFile?: string;
 }

@@ -2,7 +2,6 @@
  * Page templates as functions: every value passes through escapeHtml, every link through
  * safeHttpUrl or relativeHref, so nothing a scanned repository wrote can become markup.
  */
-import { createHash } from 'node:crypto';
 import type { StoredFinding, TargetScanRecord } from '../../model/records.js';
 import { describeScope } from '../../model/scope.js';
 import { SEVERITIES, severityRank } from '../../model/types.js';
@@ -12,10 +11,8 @@ import { compareText } from '../severity.js';
 import { SITE_CSS, TARGET_JS } from './assets.js';
 import { trendChart } from './chart.js';
 import type { SiteModel, SiteTarget } from './model.js';
+import { cspHash, severityBadge } from './parts.js';
 
-function cspHash(content: string): string {
-  return `'sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}'`;
-}
 
 /** The page shell: inline style and script allowed by hash, nothing else loads. */
 export function layout(options: { title: string; body: string; script?: string; generatedAt: string; home: string }): string {
@@ -102,9 +99,6 @@ function statusBadge(status: TargetScanRecord['status'] | undefined): string {
   return `<span class="status status-${e(value)}">${e(status ?? 'never scanned')}</span>`;
 }
 
-function severityBadge(severity: Severity): string {
-  return `<span class="sev sev-${e(severity)}">${e(severity)}</span>`;
-}
 
 /** A finding that policy or triage silenced still shows, in its own state. */
 export function displayState(finding: StoredFinding): 'new' | 'reopened' | 'unchanged' | 'suppressed' {
