@@ -86,7 +86,7 @@ describe('renderSite', () => {
   const files = renderSite(siteModel());
 
   it('writes an index and one page per target with safe file names', () => {
-    expect([...files.keys()].sort()).toEqual(['index.html', 'targets/api.html', 'targets/org-notebook-image.html', 'targets/web.html']);
+    expect([...files.keys()].sort()).toEqual(['index.html', 'search.html', 'targets/api.html', 'targets/org-notebook-image.html', 'targets/web.html']);
   });
 
   it('escapes every piece of text and never links javascript:', () => {

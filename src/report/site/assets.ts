@@ -45,6 +45,32 @@ svg.chart text{fill:var(--muted);font-size:12px}
 .msg{color:var(--muted);font-size:.9em;overflow-wrap:anywhere}
 ul.errors{margin:.25rem 0 1rem}
 footer{margin-top:2rem;padding-bottom:2rem;color:var(--muted);font-size:.9em}
+.status-stale{background:#8a5a00;color:#fff}
+.banner{border:1px solid #b42318;border-left-width:6px;border-radius:6px;padding:.5rem .8rem;margin:1rem 0}
+.banner strong{color:#b42318}
+@media (prefers-color-scheme:dark){.banner strong{color:#ff8a80}}
+nav.top{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.25rem 0}
+ol.plan,ul.plan{padding-left:1.4rem}ol.plan li,ul.plan li{margin:.25rem 0}
+.change{font-weight:600;white-space:nowrap}
+svg.chart .area-critical{fill:#8c1027}svg.chart .area-high{fill:#a33a0b}svg.chart .area-medium{fill:#f2c744}svg.chart .area-low{fill:#1f5fbf}svg.chart .area-unknown{fill:#59636e}
+svg.chart .total{fill:none;stroke:var(--fg);stroke-width:1.5}
+ul.legend{display:flex;flex-wrap:wrap;gap:.5rem 1rem;list-style:none;padding:0;margin:.25rem 0}
+.swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
+.swatch-critical{background:#8c1027}.swatch-high{background:#a33a0b}.swatch-medium{background:#f2c744}.swatch-low{background:#1f5fbf}.swatch-unknown{background:#59636e}
+td{overflow-wrap:anywhere}
+#search-results li{margin:.4rem 0}
+/* Phones: a table of class "rows" becomes one card per row, each cell labelled; the page never scrolls sideways. */
+@media (max-width:720px){
+h1{font-size:1.3rem}
+.cards li{min-width:0;flex:1 1 40%}
+table.rows thead{display:none}
+table.rows,table.rows tbody,table.rows tr,table.rows th,table.rows td{display:block;width:100%}
+table.rows tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.35rem .55rem}
+table.rows th,table.rows td{border:0;padding:.15rem 0;text-align:left}
+table.rows td.n{text-align:left}
+table.rows [data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85em;font-weight:400}
+table.rows td.zero{display:none}
+}
 `;
 
 /** Client-side filters of a target's findings table: plain DOM, no server, no libraries. */
@@ -77,5 +103,54 @@ export const TARGET_JS = `
   form.addEventListener('change', apply);
   form.addEventListener('submit', function (event) { event.preventDefault(); });
   apply();
+})();
+`;
+
+/** Fleet search: a client-side filter over the index embedded in the page; nothing is fetched. */
+export const SEARCH_JS = `
+(function () {
+  var data = document.getElementById('search-index');
+  var form = document.getElementById('search');
+  var input = document.getElementById('q');
+  var out = document.getElementById('search-results');
+  var status = document.getElementById('search-status');
+  if (!data || !form || !input || !out || !status) return;
+  var index = JSON.parse(data.textContent || '[]');
+  form.hidden = false;
+  function text(tag, value, className) {
+    var node = document.createElement(tag);
+    node.textContent = value;
+    if (className) node.className = className;
+    return node;
+  }
+  function run() {
+    var query = input.value.trim().toUpperCase();
+    out.textContent = '';
+    if (!query) { status.textContent = 'Type a vulnerability id or alias (CVE, GHSA, PYSEC, GO, RUSTSEC...).'; return; }
+    var hits = index.filter(function (entry) {
+      return entry.ids.some(function (id) { return id.toUpperCase() === query; }) ||
+        (query.length >= 4 && entry.ids.some(function (id) { return id.toUpperCase().indexOf(query) === 0; }));
+    });
+    var targets = {};
+    hits.forEach(function (entry) { targets[entry.target] = true; });
+    var count = Object.keys(targets).length;
+    status.textContent = hits.length + (hits.length === 1 ? ' finding' : ' findings') + ' in ' + count + (count === 1 ? ' repository' : ' repositories');
+    hits.forEach(function (entry) {
+      var item = document.createElement('li');
+      var link = text('a', entry.target);
+      link.href = 'targets/' + encodeURIComponent(entry.slug) + '.html';
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(' '));
+      item.appendChild(text('span', entry.severity, 'sev sev-' + entry.severity));
+      if (entry.kev) { item.appendChild(document.createTextNode(' ')); item.appendChild(text('span', 'known exploited', 'kev')); }
+      item.appendChild(text('div', entry.ids.join(', ') + ' in ' + entry.pkg + ' (' + entry.path + ')' + (entry.fixed ? ', fixed in ' + entry.fixed : ''), 'msg'));
+      out.appendChild(item);
+    });
+  }
+  form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
+  input.addEventListener('input', run);
+  var params = new URLSearchParams(window.location.search);
+  if (params.get('q')) input.value = params.get('q');
+  run();
 })();
 `;

@@ -28,16 +28,18 @@ export function isQuiet(finding: Pick<StoredFinding, 'suppression'>): boolean {
 
 /**
  * What a finding is, without what other columns already say: a dependency finding's title repeats
- * its id and package ("GHSA-1 in lodash@4.17.15: Prototype pollution"), so the advisory's summary.
+ * its id and package ("GHSA-1 in lodash@4.17.15: Prototype pollution"), which are cut; a title
+ * that is nothing else gives way to the advisory's summary.
  */
 export function plainTitle(finding: Pick<StoredFinding, 'title' | 'vulnerability' | 'package'>): string {
   const vulnerability = finding.vulnerability;
   if (!vulnerability) return finding.title;
-  const summary = vulnerability.summary?.trim() || vulnerability.details?.split('\n').find((line) => line.trim())?.trim();
-  if (summary) return summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
   let title = finding.title;
   if (title.startsWith(vulnerability.id)) title = title.slice(vulnerability.id.length).replace(/^[:\s]+/, '');
   const pkg = finding.package;
   if (pkg && title.startsWith(`in ${pkg.name}@${pkg.version}`)) title = title.slice(`in ${pkg.name}@${pkg.version}`.length).replace(/^[:\s]+/, '');
-  return title || vulnerability.id;
+  if (title) return title;
+  const summary = vulnerability.summary?.trim() || vulnerability.details?.split('\n').find((line) => line.trim())?.trim();
+  if (summary) return summary.length > 200 ? `${summary.slice(0, 199)}…` : summary;
+  return vulnerability.id;
 }

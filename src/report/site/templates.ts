@@ -2,16 +2,17 @@
  * Page templates as functions: every value passes through escapeHtml, every link through
  * safeHttpUrl or relativeHref, so nothing a scanned repository wrote can become markup.
  */
-import type { StoredFinding, TargetScanRecord } from '../../model/records.js';
+import type { FindingEvent, StoredFinding, TargetScanRecord } from '../../model/records.js';
+import { remediationText, type RemediationStep } from '../../model/remediation.js';
 import { describeScope } from '../../model/scope.js';
 import { SEVERITIES, severityRank } from '../../model/types.js';
 import type { Severity } from '../../model/types.js';
 import { escapeHtml as e, safeHttpUrl } from '../escape.js';
 import { compareText } from '../severity.js';
-import { SITE_CSS, TARGET_JS } from './assets.js';
-import { trendChart } from './chart.js';
+import { SEARCH_JS, SITE_CSS, TARGET_JS } from './assets.js';
+import { stackedTrendChart, trendChart } from './chart.js';
 import type { SiteModel, SiteTarget } from './model.js';
-import { cspHash, severityBadge } from './parts.js';
+import { cspHash, isQuiet, kevBadge, NEW_DEFINITION, plainTitle, severityBadge } from './parts.js';
 
 
 /** The page shell: inline style and script allowed by hash, nothing else loads. */
@@ -113,8 +114,8 @@ export function severityCounts(findings: StoredFinding[]): Record<Severity, numb
   return counts;
 }
 
-function countCell(count: number): string {
-  return `<td class="n${count === 0 ? ' zero' : ''}">${count}</td>`;
+function countCell(count: number, label?: string): string {
+  return `<td${label ? ` data-label="${e(label)}"` : ''} class="n${count === 0 ? ' zero' : ''}">${count}</td>`;
 }
 
 /** A link to a file next to the site (SBOM): relative, no scheme, no backslashes. */
@@ -123,32 +124,177 @@ export function relativeHref(path: string | undefined, prefix: string): string |
   return prefix + path.split('/').map(encodeURIComponent).join('/');
 }
 
+const DAY_MS = 86_400_000;
+const CHANGES_SHOWN = 200;
+const UPGRADES_SHOWN = 20;
+
+/** Why a target needs attention before its findings: it failed, was only partly scanned, or is stale. */
+export function attention(target: SiteTarget, now: string, staleAfterHours: number): 'failed' | 'partial' | 'stale' | 'never' | undefined {
+  const latest = target.latest;
+  if (!latest) return 'never';
+  if (latest.status === 'failed') return 'failed';
+  if (latest.status === 'partial') return 'partial';
+  const at = Date.parse(latest.finishedAt ?? latest.startedAt);
+  if (Number.isFinite(at) && Date.parse(now) - at > staleAfterHours * 3_600_000) return 'stale';
+  return undefined;
+}
+
+const ATTENTION_ORDER = { failed: 0, partial: 1, stale: 2, never: 3 } as const;
+
+/** Riskiest first: needing attention, then known exploited, then open counts from critical down. */
+export function rankTargets(targets: readonly SiteTarget[], now: string, staleAfterHours: number): SiteTarget[] {
+  const facts = new Map(
+    targets.map((target) => {
+      const open = target.open.filter((finding) => finding.state === 'open' && !isQuiet(finding));
+      return [target, { attention: attention(target, now, staleAfterHours), counts: severityCounts(open), kev: open.filter((finding) => finding.knownExploited).length }] as const;
+    }),
+  );
+  return [...targets].sort((a, b) => {
+    const fa = facts.get(a)!;
+    const fb = facts.get(b)!;
+    const attentionA = fa.attention ? ATTENTION_ORDER[fa.attention] : 9;
+    const attentionB = fb.attention ? ATTENTION_ORDER[fb.attention] : 9;
+    if (attentionA !== attentionB) return attentionA - attentionB;
+    if (fa.kev !== fb.kev) return fb.kev - fa.kev;
+    for (const severity of SEVERITIES) if (fa.counts[severity] !== fb.counts[severity]) return fb.counts[severity] - fa.counts[severity];
+    return compareText(a.name, b.name);
+  });
+}
+
+/** Known exploited first of all, then most severe, then newest. */
+function compareChanges(a: FindingEvent, b: FindingEvent): number {
+  return (
+    Number(b.finding.knownExploited !== undefined) - Number(a.finding.knownExploited !== undefined) ||
+    severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
+    (b.finding.score ?? -1) - (a.finding.score ?? -1) ||
+    compareText(b.at, a.at) ||
+    compareText(a.target, b.target) ||
+    compareText(a.finding.id, b.finding.id)
+  );
+}
+
+function badges(finding: StoredFinding): string {
+  return `${severityBadge(finding.severity)}${finding.knownExploited ? ` ${kevBadge(finding.knownExploited.dateAdded)}` : ''}`;
+}
+
+function findingLabel(finding: StoredFinding): string {
+  if (finding.vulnerability) {
+    const aliases = finding.vulnerability.aliases.filter((alias) => alias.startsWith('CVE-')).slice(0, 2);
+    return `<code>${e(finding.vulnerability.id)}</code>${aliases.length ? ` <span class="muted">${e(aliases.join(', '))}</span>` : ''} ${e(plainTitle(finding))}`;
+  }
+  return `<code>${e(finding.rule ? `${finding.rule.tool}: ${finding.rule.id}` : finding.source)}</code> ${e(finding.title)}`;
+}
+
+function whereLabel(finding: StoredFinding): string {
+  const line = finding.location.startLine ? `:${finding.location.startLine}` : '';
+  return finding.package ? `${e(`${finding.package.name}@${finding.package.version || '?'}`)}<div class="msg">${e(finding.location.path + line)}</div>` : `<code>${e(finding.location.path + line)}</code>`;
+}
+
+function changesTable(id: string, title: string, events: FindingEvent[], slugs: Map<string, string>): string {
+  const sorted = [...events].sort(compareChanges);
+  const shown = sorted.slice(0, CHANGES_SHOWN);
+  const rows = shown
+    .map((event) => {
+      const finding = event.finding;
+      const slug = slugs.get(event.target) ?? 'target';
+      return [
+        `<tr data-id="${e(finding.id)}" data-severity="${e(finding.severity)}"${finding.knownExploited ? ' data-kev="1"' : ''}>`,
+        `<td data-label="Severity">${badges(finding)}</td>`,
+        `<th scope="row" data-label="Target"><a href="targets/${e(encodeURIComponent(slug))}.html">${e(event.target)}</a></th>`,
+        `<td data-label="Finding">${findingLabel(finding)}</td>`,
+        `<td data-label="Where">${whereLabel(finding)}</td>`,
+        `<td data-label="Fixed in">${e(finding.vulnerability?.fixedVersions.join(', ') ?? '')}</td>`,
+        `<td data-label="When"><time datetime="${e(event.at)}">${e(event.at.slice(0, 10))}</time>${event.reason ? ` <span class="muted">${e(event.reason)}</span>` : ''}</td>`,
+        '</tr>',
+      ].join('');
+    })
+    .join('\n');
+  const more = sorted.length > shown.length ? `<p class="muted">… and ${sorted.length - shown.length} more (sieve export has them all).</p>` : '';
+  return [
+    `<h3 id="${id}-heading">${e(title)} (${events.length})</h3>`,
+    events.length === 0
+      ? '<p class="muted">None.</p>'
+      : `<div class="table-wrap"><table id="${id}" class="rows" aria-labelledby="${id}-heading"><thead><tr><th scope="col">Severity</th><th scope="col">Target</th><th scope="col">Finding</th><th scope="col">Package or location</th><th scope="col">Fixed in</th><th scope="col">When</th></tr></thead><tbody>${rows}</tbody></table></div>${more}`,
+  ].join('\n');
+}
+
+/** The upgrades, most urgent first, each as one sentence. */
+export function remediationList(steps: readonly RemediationStep[], scope: 'fleet' | 'target', shown = UPGRADES_SHOWN): string {
+  if (steps.length === 0) return '<p class="muted">Nothing to upgrade: no open dependency finding.</p>';
+  const items = steps
+    .slice(0, shown)
+    .map((step) => `<li data-package="${e(step.name)}">${step.knownExploited ? `${kevBadge()} ` : ''}${severityBadge(step.severity)} <span class="muted">${e(step.ecosystem)}</span> ${e(remediationText(step, scope))}</li>`)
+    .join('\n');
+  const more = steps.length > shown ? `<p class="muted">… and ${steps.length - shown} more packages (sieve findings --remediation lists them all).</p>` : '';
+  return `<ol class="plan" id="${scope === 'fleet' ? 'upgrades' : 'target-upgrades'}">${items}</ol>${more}`;
+}
+
+function osvSection(model: SiteModel, now: string): { banner: string; section: string } {
+  const osv = model.osv;
+  if (!osv || osv.ecosystems.length === 0) {
+    return { banner: '', section: '<p class="muted">No run has recorded which OSV data it used.</p>' };
+  }
+  const reference = Date.parse(now);
+  const stale = osv.ecosystems.filter((entry) => {
+    const newest = entry.lastModified ? Date.parse(entry.lastModified) : NaN;
+    return !Number.isFinite(newest) || reference - newest > osv.maxAgeDays * DAY_MS;
+  });
+  const rows = osv.ecosystems
+    .map((entry) => {
+      const old = stale.includes(entry);
+      return `<tr><th scope="row" data-label="Ecosystem">${e(entry.ecosystem)}</th><td data-label="Records" class="n">${entry.records}</td><td data-label="Newest record">${entry.lastModified ? timeCell(entry.lastModified, now) : '<span class="muted">unknown</span>'}${old ? ' <strong>stale</strong>' : ''}</td><td data-label="Imported">${entry.importedAt ? timeCell(entry.importedAt, now) : '<span class="muted">unknown</span>'}</td></tr>`;
+    })
+    .join('');
+  const banner = stale.length
+    ? `<div class="banner" role="alert" id="osv-warning"><strong>OSV data is stale:</strong> the newest record of ${e(stale.map((entry) => `${entry.ecosystem} (${entry.lastModified ? humanAge(entry.lastModified, now) : 'unknown age'})`).join(', '))} is older than ${osv.maxAgeDays} days. Advisories published since are not matched: run <code>sieve db update</code>.</div>`
+    : '';
+  const section = `<p class="muted">Source: ${e(osv.source)}. Warned about when the newest record is older than ${osv.maxAgeDays} days.</p><div class="table-wrap"><table id="osv" class="rows"><thead><tr><th scope="col">Ecosystem</th><th scope="col" class="n">Records</th><th scope="col">Newest record</th><th scope="col">Imported</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { banner, section };
+}
+
 export function indexPage(model: SiteModel, slugs: Map<string, string>): string {
   const now = model.generatedAt;
-  const targets = [...model.targets].sort((a, b) => compareText(a.name, b.name));
-  const totals = severityCounts(targets.flatMap((target) => target.open));
-  const newThisWeek = targets.reduce((sum, target) => sum + target.newThisWeek, 0);
-  const failing = targets.filter((target) => target.latest && target.latest.status !== 'ok').length;
+  const staleAfter = model.staleAfterHours ?? 36;
+  const since = model.since ?? new Date(Date.parse(now) - 7 * DAY_MS).toISOString();
+  const targets = rankTargets(model.targets, now, staleAfter);
+  const openAll = targets.flatMap((target) => target.open);
+  const totals = severityCounts(openAll);
+  const kevOpen = openAll.filter((finding) => finding.state === 'open' && !isQuiet(finding) && finding.knownExploited).length;
+  const changes = model.changes ?? [];
+  const appeared = changes.filter((event) => event.transition === 'new');
+  const cameBack = changes.filter((event) => event.transition === 'reopened');
+  const fixed = changes.filter((event) => event.transition === 'fixed');
+  const newSince = model.changes ? appeared.length + cameBack.length : targets.reduce((sum, target) => sum + target.newThisWeek, 0);
+  const needAttention = targets.filter((target) => attention(target, now, staleAfter) !== undefined).length;
+  const sinceText = since.slice(0, 10);
+  const osv = osvSection(model, now);
 
   const cards = [
+    `<li><span class="big">${newSince}</span> new since ${e(sinceText)}</li>`,
+    ...(model.changes ? [`<li><span class="big">${fixed.length}</span> fixed since ${e(sinceText)}</li>`] : []),
+    `<li><span class="big">${kevOpen}</span> open known exploited</li>`,
     ...SEVERITIES.map((severity) => `<li><span class="big">${totals[severity]}</span> open ${e(severity)}</li>`),
-    `<li><span class="big">${newThisWeek}</span> new this week</li>`,
-    `<li><span class="big">${failing}</span> ${failing === 1 ? 'target' : 'targets'} not ok</li>`,
+    `<li><span class="big">${needAttention}</span> ${needAttention === 1 ? 'target needs' : 'targets need'} attention</li>`,
   ].join('');
 
   const rows = targets
     .map((target) => {
       const web = repoWebUrl(target);
-      const counts = severityCounts(target.open);
+      const open = target.open.filter((finding) => finding.state === 'open' && !isQuiet(finding));
+      const counts = severityCounts(open);
+      const kev = open.filter((finding) => finding.knownExploited).length;
       const slug = slugs.get(target.name) ?? 'target';
+      const flag = attention(target, now, staleAfter);
+      const status = flag === 'stale' ? `<span class="status status-stale">stale</span>` : statusBadge(target.latest?.status);
       return [
-        '<tr>',
+        `<tr data-target="${e(target.name)}"${flag ? ` data-attention="${flag}"` : ''}>`,
         `<th scope="row"><a href="targets/${e(encodeURIComponent(slug))}.html">${e(target.name)}</a></th>`,
-        `<td>${timeCell(target.latest?.finishedAt ?? target.latest?.startedAt, now)}</td>`,
-        `<td>${target.latest?.subject ? e(target.latest.subject) : commitCell(target.latest?.commit, web)}</td>`,
-        `<td>${statusBadge(target.latest?.status)}</td>`,
-        ...SEVERITIES.map((severity) => countCell(counts[severity])),
-        countCell(target.newThisWeek),
+        `<td data-label="Last scan">${timeCell(target.latest?.finishedAt ?? target.latest?.startedAt, now)}</td>`,
+        `<td data-label="Commit">${target.latest?.subject ? e(target.latest.subject) : commitCell(target.latest?.commit, web)}</td>`,
+        `<td data-label="Status">${status}</td>`,
+        `<td data-label="Known exploited" class="n${kev === 0 ? ' zero' : ''}">${kev}</td>`,
+        ...SEVERITIES.map((severity) => countCell(counts[severity], capitalise(severity))),
+        countCell(target.newThisWeek, `New since ${sinceText}`),
         '</tr>',
       ].join('');
     })
@@ -157,23 +303,94 @@ export function indexPage(model: SiteModel, slugs: Map<string, string>): string 
   const body = [
     '<header>',
     '<h1>Sieve: fleet overview</h1>',
-    `<p class="muted">${targets.length} ${targets.length === 1 ? 'target' : 'targets'}, built ${timeCell(now, now)}</p>`,
+    `<p class="muted">${targets.length} ${targets.length === 1 ? 'target' : 'targets'}, built ${timeCell(now, now)}. ${e(NEW_DEFINITION)}</p>`,
+    '<nav class="top" aria-label="Sections"><a href="#changes">What changed</a><a href="#upgrade">What to upgrade</a><a href="#targets-heading">Targets by risk</a><a href="#trend">Trend</a><a href="search.html">Fleet search</a></nav>',
     '</header>',
     '<main id="main">',
-    `<ul class="cards" aria-label="Open findings across all targets">${cards}</ul>`,
-    '<h2 id="targets-heading">Targets</h2>',
-    '<div class="table-wrap"><table id="targets" aria-labelledby="targets-heading">',
-    '<caption>Latest scan of each target, with open findings by severity (suppressed findings not counted).</caption>',
-    '<thead><tr><th scope="col">Target</th><th scope="col">Last scan</th><th scope="col">Commit</th><th scope="col">Status</th>',
+    osv.banner,
+    `<ul class="cards" aria-label="The fleet at a glance">${cards}</ul>`,
+    model.changes
+      ? [
+          `<h2 id="changes">What changed since <time datetime="${e(since)}">${e(sinceText)}</time></h2>`,
+          '<p class="muted">Known exploited first, then most severe. Suppressed findings that appeared or came back are not listed.</p>',
+          changesTable('appeared', 'Appeared', appeared, slugs),
+          changesTable('came-back', 'Came back', cameBack, slugs),
+          changesTable('fixed', 'Fixed', fixed, slugs),
+        ].join('\n')
+      : '',
+    '<h2 id="upgrade">What to upgrade</h2>',
+    model.remediation ? remediationList(model.remediation, 'fleet') : '<p class="muted">No remediation plan.</p>',
+    '<h2 id="targets-heading">Targets by risk</h2>',
+    '<div class="table-wrap"><table id="targets" class="rows" aria-labelledby="targets-heading">',
+    `<caption>Failed, partly scanned and stale targets (not scanned for ${staleAfter} hours) first, then by known exploited and open findings from critical down (suppressed findings not counted).</caption>`,
+    '<thead><tr><th scope="col">Target</th><th scope="col">Last scan</th><th scope="col">Commit</th><th scope="col">Status</th><th scope="col" class="n">Known exploited</th>',
     ...SEVERITIES.map((severity) => `<th scope="col" class="n">${e(capitalise(severity))}</th>`),
-    '<th scope="col" class="n">New this week</th></tr></thead>',
-    `<tbody>${rows || '<tr><td colspan="10">No targets yet.</td></tr>'}</tbody>`,
+    `<th scope="col" class="n">New since ${e(sinceText)}</th></tr></thead>`,
+    `<tbody>${rows || '<tr><td colspan="11">No targets yet.</td></tr>'}</tbody>`,
     '</table></div>',
-    '<h2>Open findings over time</h2>',
-    trendChart(model.trend),
+    '<h2 id="trend">Open findings over time</h2>',
+    model.trendBySeverity?.length ? stackedTrendChart(model.trendBySeverity) : trendChart(model.trend),
+    '<h2 id="osv-heading">OSV data</h2>',
+    osv.section,
+    model.knownExploited
+      ? `<p class="muted">Known exploited: CISA KEV catalog ${e(model.knownExploited.catalogVersion)} (${model.knownExploited.count} CVEs), imported ${timeCell(model.knownExploited.importedAt, now)}.</p>`
+      : '<p class="muted">No KEV catalog imported (sieve db import-kev), so nothing is marked known exploited.</p>',
     '</main>',
   ].join('\n');
   return layout({ title: 'Sieve: fleet overview', body, generatedAt: now, home: 'index.html' });
+}
+
+/** One entry per finding with a vulnerability: what the fleet search filters in the browser. */
+export interface SearchEntry {
+  ids: string[];
+  target: string;
+  slug: string;
+  severity: string;
+  kev: boolean;
+  pkg: string;
+  path: string;
+  fixed: string;
+}
+
+/** JSON that cannot end the script element it sits in, nor start markup. */
+function embeddedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function searchPage(model: SiteModel, slugs: Map<string, string>): string {
+  const now = model.generatedAt;
+  const entries: SearchEntry[] = [];
+  for (const target of [...model.targets].sort((a, b) => compareText(a.name, b.name))) {
+    for (const finding of target.open) {
+      if (finding.state !== 'open' || !finding.vulnerability) continue;
+      entries.push({
+        ids: [finding.vulnerability.id, ...finding.vulnerability.aliases],
+        target: target.name,
+        slug: slugs.get(target.name) ?? 'target',
+        severity: finding.severity,
+        kev: finding.knownExploited !== undefined,
+        pkg: finding.package ? `${finding.package.name}@${finding.package.version}` : '',
+        path: finding.location.path,
+        fixed: finding.vulnerability.fixedVersions.join(', '),
+      });
+    }
+  }
+  entries.sort((a, b) => Number(b.kev) - Number(a.kev) || severityRank(b.severity as Severity) - severityRank(a.severity as Severity) || compareText(a.target, b.target));
+  const body = [
+    '<header>',
+    '<p><a href="index.html">← Fleet overview</a></p>',
+    '<h1>Fleet search</h1>',
+    '<p class="muted">Which repositories have a vulnerability? Search by its id or any alias; open findings only. The same as <code>sieve findings --vuln ID</code>.</p>',
+    '</header>',
+    '<main id="main">',
+    '<form id="search" class="filters" hidden role="search" aria-label="Search the fleet"><div class="field"><label for="q">Vulnerability id or alias</label><input id="q" type="search" autocomplete="off" spellcheck="false" placeholder="CVE-2025-47906"></div></form>',
+    '<noscript><p>The search needs JavaScript; <code>sieve findings --vuln ID</code> answers the same question.</p></noscript>',
+    '<p id="search-status" role="status" aria-live="polite"></p>',
+    '<ul id="search-results"></ul>',
+    `<script type="application/json" id="search-index">${embeddedJson(entries)}</script>`,
+    '</main>',
+  ].join('\n');
+  return layout({ title: 'Sieve: fleet search', body, script: SEARCH_JS, generatedAt: now, home: 'index.html' });
 }
 
 export function targetPage(target: SiteTarget, now: string): string {
@@ -185,9 +402,13 @@ export function targetPage(target: SiteTarget, now: string): string {
     .filter((finding) => finding.state === 'open')
     .sort(
       (a, b) =>
-        severityRank(b.severity) - severityRank(a.severity) || (b.score ?? -1) - (a.score ?? -1) || compareText(a.id, b.id),
+        Number(b.knownExploited !== undefined) - Number(a.knownExploited !== undefined) ||
+        severityRank(b.severity) - severityRank(a.severity) ||
+        (b.score ?? -1) - (a.score ?? -1) ||
+        compareText(a.id, b.id),
     );
   const counts = severityCounts(findings);
+  const kev = findings.filter((finding) => finding.knownExploited && !isQuiet(finding)).length;
 
   const facts = [
     `<li>Last scan: ${timeCell(latest?.finishedAt ?? latest?.startedAt, now)}</li>`,
@@ -213,13 +434,13 @@ export function targetPage(target: SiteTarget, now: string): string {
     '</form>',
   ].join('');
 
-  const rows = findings.map((finding) => findingRow(finding)).join('\n');
+  const rows = findings.map((finding) => findingRow(finding, target.alertedSince?.get(finding.id))).join('\n');
   const history = [...target.history]
     .sort((a, b) => compareText(b.startedAt, a.startedAt))
     .slice(0, 200)
     .map(
       (scan) =>
-        `<tr><td>${timeCell(scan.finishedAt ?? scan.startedAt, now)}</td><td><code>${e(scan.runId)}</code></td><td>${scan.subject ? e(scan.subject) : commitCell(scan.commit, web)}</td><td>${statusBadge(scan.status)}</td>${countCell(scan.counts.new)}${countCell(scan.counts.reopened)}${countCell(scan.counts.fixed)}${countCell(scan.counts.open)}<td class="n">${scan.errors.length}</td></tr>`,
+        `<tr><td data-label="When">${timeCell(scan.finishedAt ?? scan.startedAt, now)}</td><td data-label="Run"><code>${e(scan.runId)}</code></td><td data-label="Commit">${scan.subject ? e(scan.subject) : commitCell(scan.commit, web)}</td><td data-label="Status">${statusBadge(scan.status)}</td>${countCell(scan.counts.new, 'New')}${countCell(scan.counts.reopened, 'Reopened')}${countCell(scan.counts.fixed, 'Fixed')}${countCell(scan.counts.open, 'Open')}<td data-label="Problems" class="n">${scan.errors.length}</td></tr>`,
     )
     .join('\n');
 
@@ -231,16 +452,19 @@ export function targetPage(target: SiteTarget, now: string): string {
     '</header>',
     '<main id="main">',
     errors,
-    `<ul class="cards" aria-label="Open findings by severity">${SEVERITIES.map((s) => `<li><span class="big">${counts[s]}</span> ${e(s)}</li>`).join('')}<li><span class="big">${target.newThisWeek}</span> new this week</li></ul>`,
+    `<ul class="cards" aria-label="Open findings by severity"><li><span class="big">${target.newThisWeek}</span> new this week</li><li><span class="big">${kev}</span> known exploited</li>${SEVERITIES.map((s) => `<li><span class="big">${counts[s]}</span> ${e(s)}</li>`).join('')}</ul>`,
+    `<p class="muted">${e(NEW_DEFINITION)}</p>`,
+    '<h2 id="upgrade-heading">What to upgrade</h2>',
+    remediationList(target.remediation ?? [], 'target', 50),
     `<h2 id="findings-heading">Open findings (${findings.length})</h2>`,
     filters,
-    '<div class="table-wrap"><table id="findings" aria-labelledby="findings-heading">',
+    '<div class="table-wrap"><table id="findings" class="rows" aria-labelledby="findings-heading">',
     '<thead><tr><th scope="col">Severity</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Finding</th><th scope="col">Package or location</th><th scope="col">Fixed in</th><th scope="col">First seen</th></tr></thead>',
     `<tbody>${rows}</tbody>`,
     '</table></div>',
     findings.length === 0 ? '<p>No open findings.</p>' : '',
     '<h2 id="history-heading">Scan history</h2>',
-    '<div class="table-wrap"><table id="history" aria-labelledby="history-heading">',
+    '<div class="table-wrap"><table id="history" class="rows" aria-labelledby="history-heading">',
     '<thead><tr><th scope="col">When</th><th scope="col">Run</th><th scope="col">Commit</th><th scope="col">Status</th><th scope="col" class="n">New</th><th scope="col" class="n">Reopened</th><th scope="col" class="n">Fixed</th><th scope="col" class="n">Open</th><th scope="col" class="n">Problems</th></tr></thead>',
     `<tbody>${history || '<tr><td colspan="9">No scans yet.</td></tr>'}</tbody>`,
     '</table></div>',
@@ -249,8 +473,10 @@ export function targetPage(target: SiteTarget, now: string): string {
   return layout({ title: `Sieve: ${target.name}`, body, script: TARGET_JS, generatedAt: now, home: '../index.html' });
 }
 
-function findingRow(finding: StoredFinding): string {
-  const state = displayState(finding);
+function findingRow(finding: StoredFinding, alerted?: { at: string; transition: 'new' | 'reopened' }): string {
+  // Within the window, a finding that alerted reads as such, whatever the latest run made of it.
+  const shown = displayState(finding);
+  const state = shown === 'unchanged' && alerted ? alerted.transition : shown;
   const id = finding.vulnerability
     ? `${finding.vulnerability.id}${finding.vulnerability.aliases.length ? ` (${finding.vulnerability.aliases.slice(0, 4).join(', ')})` : ''}`
     : finding.rule
@@ -266,13 +492,13 @@ function findingRow(finding: StoredFinding): string {
   const triage = state === 'suppressed' ? `<div class="msg">${e(finding.suppression?.reason ?? 'suppressed')}</div>` : '';
   return [
     `<tr data-kind="${e(finding.kind)}" data-severity="${e(finding.severity)}" data-state="${e(state)}" data-id="${e(finding.id)}">`,
-    `<td>${severityBadge(finding.severity)}${typeof finding.score === 'number' ? ` <span class="muted">${e(finding.score.toFixed(1))}</span>` : ''}</td>`,
-    `<td>${e(finding.kind)}</td>`,
-    `<td>${e(state)}${triage}</td>`,
-    `<td>${idHtml}<div>${e(finding.title)}</div>${message}</td>`,
-    `<td>${where}</td>`,
-    `<td>${e(finding.vulnerability?.fixedVersions.join(', ') ?? '')}</td>`,
-    `<td>${e(finding.firstSeen.slice(0, 10))}</td>`,
+    `<td data-label="Severity">${severityBadge(finding.severity)}${typeof finding.score === 'number' ? ` <span class="muted">${e(finding.score.toFixed(1))}</span>` : ''}${finding.knownExploited ? ` ${kevBadge(finding.knownExploited.dateAdded)}` : ''}</td>`,
+    `<td data-label="Kind">${e(finding.kind)}</td>`,
+    `<td data-label="State">${e(state)}${alerted && state !== 'suppressed' ? ` <span class="muted">${e(alerted.at.slice(0, 10))}</span>` : ''}${triage}</td>`,
+    `<td data-label="Finding">${idHtml}<div>${e(plainTitle(finding))}</div>${message}</td>`,
+    `<td data-label="Where">${where}</td>`,
+    `<td data-label="Fixed in">${e(finding.vulnerability?.fixedVersions.join(', ') ?? '')}</td>`,
+    `<td data-label="First seen">${e(finding.firstSeen.slice(0, 10))}</td>`,
     '</tr>',
   ].join('');
 }
