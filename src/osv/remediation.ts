@@ -8,6 +8,7 @@ import type { RemediationStep } from '../model/remediation.js';
 import { severityRank, type Severity } from '../model/types.js';
 import { canonicalVersion, parseRangeText, rangeIncludes, rangeOrdering } from './match.js';
 import type { OsvRange } from './types.js';
+import type { VersionScheme } from '../versioning/types.js';
 
 /** What the plan reads of a finding (a StoredFinding has it all). */
 export interface RemediationInput {
@@ -42,9 +43,16 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The ordering of a range type in an ecosystem, looked up once per plan (many ranges share it). */
+type Orderings = Map<string, VersionScheme | undefined>;
+
+function orderingOf(orderings: Orderings, range: OsvRange, ecosystem: string): VersionScheme | undefined {
+  if (!orderings.has(range.type)) orderings.set(range.type, rangeOrdering(range, ecosystem));
+  return orderings.get(range.type);
+}
+
 /** Negative, zero or positive; undefined when the ordering cannot read either version. */
-function compareIn(range: OsvRange, ecosystem: string, a: string, b: string): number | undefined {
-  const ordering = rangeOrdering(range, ecosystem);
+function compareWith(ordering: VersionScheme | undefined, a: string, b: string): number | undefined {
   if (!ordering) return undefined;
   try {
     return ordering.compare(a, b);
@@ -53,8 +61,7 @@ function compareIn(range: OsvRange, ecosystem: string, a: string, b: string): nu
   }
 }
 
-function includes(range: OsvRange, ecosystem: string, version: string): boolean | undefined {
-  const ordering = rangeOrdering(range, ecosystem);
+function includes(ordering: VersionScheme | undefined, range: OsvRange, ecosystem: string, version: string): boolean | undefined {
   if (!ordering) return undefined;
   try {
     return rangeIncludes(range, version, ordering, ecosystem);
@@ -153,12 +160,13 @@ function smallestLeavingAll(ecosystem: string, advisories: readonly Advisory[]):
   for (const range of ranges) {
     for (const event of range.events) if (event.fixed !== undefined) candidates.add(canonicalVersion(ecosystem, event.fixed));
   }
-  const reference = ranges[0]!;
+  const orderings: Orderings = new Map();
+  const ordering = orderingOf(orderings, ranges[0]!, ecosystem);
   const viable: string[] = [];
   for (const candidate of candidates) {
     let above = true;
     for (const version of inUse) {
-      const order = compareIn(reference, ecosystem, candidate, version);
+      const order = compareWith(ordering, candidate, version);
       if (order === undefined || order <= 0) {
         above = false;
         break;
@@ -166,11 +174,11 @@ function smallestLeavingAll(ecosystem: string, advisories: readonly Advisory[]):
     }
     if (above) viable.push(candidate);
   }
-  viable.sort((a, b) => compareIn(reference, ecosystem, a, b) ?? compareText(a, b));
+  viable.sort((a, b) => compareWith(ordering, a, b) ?? compareText(a, b));
   for (const candidate of viable) {
     let clear = true;
     for (const range of ranges) {
-      const inside = includes(range, ecosystem, candidate);
+      const inside = includes(orderingOf(orderings, range, ecosystem), range, ecosystem, candidate);
       if (inside !== false) {
         clear = false;
         break;
@@ -183,10 +191,10 @@ function smallestLeavingAll(ecosystem: string, advisories: readonly Advisory[]):
 
 function fallbackFromFixedVersions(ecosystem: string, advisories: readonly Advisory[]): { version?: string; note?: string } {
   const lowest = advisories.map((advisory) => advisory.findings[0]!.vulnerability!.fixedVersions[0]!);
-  const range: OsvRange = { type: 'ECOSYSTEM', events: [] };
+  const ordering = rangeOrdering({ type: 'ECOSYSTEM', events: [] }, ecosystem);
   let best = lowest[0]!;
   for (const version of lowest.slice(1)) {
-    const order = compareIn(range, ecosystem, canonicalVersion(ecosystem, version), canonicalVersion(ecosystem, best));
+    const order = compareWith(ordering, canonicalVersion(ecosystem, version), canonicalVersion(ecosystem, best));
     if (order === undefined) return { note: `cannot order ${version} and ${best}` };
     if (order > 0) best = version;
   }

@@ -13,9 +13,13 @@ const HTML_ENTITIES: Record<string, string> = {
   '`': '&#96;',
 };
 
+const NEEDS_ESCAPE = /[&<>"'`]/;
+
 /** Escapes text for HTML element content and for quoted attribute values alike. */
 export function escapeHtml(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
+  // Most values (ids, dates, versions) have nothing to escape: skip building a new string.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[&<>"'`]/g, (char) => HTML_ENTITIES[char] ?? char);
 }
 

@@ -288,8 +288,9 @@ function md(model: DiffModel): string {
 
 /** Narrow screens: each table row becomes a card whose cells carry their column name. */
 const DIFF_CSS = `
-main{max-width:100rem}
+header,main{max-width:100rem}
 table.rows td{overflow-wrap:anywhere}
+table.rows td.nw{overflow-wrap:normal}
 table.rows td.id{font-size:.8em;color:var(--muted)}
 ul.plan li{margin:.2rem 0}
 @media (max-width:720px){
@@ -340,7 +341,7 @@ function html(model: DiffModel): string {
       const where = row.package ? `${e(row.package)}<div class="msg">${e(row.location)}</div>` : `<code>${e(row.location)}</code>`;
       const triage = row.triage ? `${e(row.triage)}${row.triageUntil ? `<div class="msg">until ${e(row.triageUntil)}</div>` : ''}` : '';
       parts.push(
-        `<tr data-severity="${e(row.severity)}"${row.knownExploited ? ' data-kev="1"' : ''}>${cell('Severity', `${severityBadge(row.severity)}${row.knownExploited ? ` ${kevBadge(row.knownExploited)}` : ''}`)}${cell('Target', e(row.target))}${cell('Finding', `<code>${e(row.vulnerability)}</code> ${e(row.title)}${row.aliases ? `<div class="msg">${e(row.aliases)}</div>` : ''}<div class="msg">${e(row.id)}</div>`)}${cell('Where', where)}${cell('Fixed in', e(row.fixedIn))}${cell('Triage', triage)}${cell('Why', e(row.reason))}${cell('When', `<time datetime="${e(row.at)}">${e(row.at.slice(0, 16).replace('T', ' '))}</time><div class="msg"><code>${e(row.commit.slice(0, 12))}</code></div>`)}</tr>`,
+        `<tr data-severity="${e(row.severity)}"${row.knownExploited ? ' data-kev="1"' : ''}>${cell('Severity', `${severityBadge(row.severity)}${row.knownExploited ? ` ${kevBadge(row.knownExploited)}` : ''}`)}${cell('Target', e(row.target))}${cell('Finding', `<code>${e(row.vulnerability)}</code> ${e(row.title)}${row.aliases ? `<div class="msg">${e(row.aliases)}</div>` : ''}<div class="msg">${e(row.id)}</div>`)}${cell('Where', where)}${cell('Fixed in', e(row.fixedIn))}${cell('Triage', triage)}${cell('Why', e(row.reason), 'nw')}${cell('When', `<time datetime="${e(row.at)}">${e(row.at.slice(0, 10))}</time><div class="msg"><code>${e(row.commit.slice(0, 12))}</code></div>`, 'nw')}</tr>`,
       );
     }
     parts.push('</tbody></table></div>');

@@ -154,11 +154,13 @@ describe('the Monday views from a real store', () => {
           await page.goto(pathToFileURL(join(site, file)).href + query);
           return page;
         };
-        const noSidewaysScroll = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        const noSidewaysScroll = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
 
         await open('index.html');
         // The front page, most important first: the stale-data warning, then what changed, upgrades, targets.
-        const order = await page.evaluate(() => ['osv-warning', 'changes', 'upgrade', 'targets-heading', 'trend'].map((id) => document.getElementById(id)?.getBoundingClientRect().top ?? -1));
+        const order = await page.evaluate<number[]>(
+          "['osv-warning', 'changes', 'upgrade', 'targets-heading', 'trend'].map((id) => document.getElementById(id)?.getBoundingClientRect().top ?? -1)",
+        );
         expect(order.every((top, i) => top >= 0 && (i === 0 || top > order[i - 1]!))).toBe(true);
         expect(await page.locator('#osv-warning').innerText()).toContain('npm');
         const appeared = page.locator('#appeared tbody tr');
@@ -212,7 +214,7 @@ describe('the Monday views from a real store', () => {
       // The weekly diff at its widest: nothing overflows, not even inside a table.
       const wide = await launched.newPage({ viewport: { width: 1400, height: 900 } });
       await wide.goto(pathToFileURL(join(site, 'weekly.html')).href);
-      expect(await wide.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1400);
+      expect(await wide.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1400);
       expect(await wide.locator('.table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth).length)).toBe(0);
       await wide.screenshot({ path: join(shots, 'weekly-1400.png'), fullPage: true });
     } finally {
