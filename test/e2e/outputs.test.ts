@@ -152,7 +152,7 @@ describe('what users see: notifications, weekly diff, upload and the dashboard',
       '2026-11-10 new NSWG-ECO-368',
       '2026-11-16 reopened NSWG-ECO-55',
     ]);
-    expect(model.totals).toEqual({ new: 2, reopened: 1, fixed: 0, withdrawn: 0, open: 5, suppressed: 0 });
+    expect(model.totals).toEqual({ new: 2, reopened: 1, fixed: 0, withdrawn: 0, open: 5, suppressed: 0, knownExploited: 0 });
 
     const twoWeeks = sieve(['export', '--since', '2026-11-01', '--until', '2026-11-15', '--format', 'csv', '--home', home], { cwd: root, env: { SIEVE_NOW: '2026-11-16T12:00:00Z' } });
     const lines = twoWeeks.stdout.trim().split('\n');
