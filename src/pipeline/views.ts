@@ -118,16 +118,20 @@ export function siteModel(store: Store, options: SiteOptions): SiteModel {
   for (const scan of scans) push(scansByTarget, scan.target, scan);
   const openByTarget = new Map<string, StoredFinding[]>();
   for (const finding of findings) if (finding.state === 'open') push(openByTarget, finding.target, finding);
+  const alertedByTarget = new Map<string, Map<string, { at: string; transition: 'new' | 'reopened' }>>();
+  for (const event of changes) {
+    if (event.transition !== 'new' && event.transition !== 'reopened') continue;
+    let alerted = alertedByTarget.get(event.target);
+    if (!alerted) alertedByTarget.set(event.target, (alerted = new Map()));
+    alerted.set(event.finding.id, { at: event.at, transition: event.transition });
+  }
   const names = [...scansByTarget.keys()].sort();
   const targets: SiteTarget[] = names.map((name) => {
     const history = scansByTarget.get(name) ?? [];
     const latest = history.at(-1);
     const lastGood = [...history].reverse().find((scan) => scan.status !== 'failed');
     const open = openByTarget.get(name) ?? [];
-    const alertedSince = new Map<string, { at: string; transition: 'new' | 'reopened' }>();
-    for (const event of changes) {
-      if (event.target === name && (event.transition === 'new' || event.transition === 'reopened')) alertedSince.set(event.finding.id, { at: event.at, transition: event.transition });
-    }
+    const alertedSince = alertedByTarget.get(name) ?? new Map<string, { at: string; transition: 'new' | 'reopened' }>();
     return {
       name,
       repo: latest?.repo,

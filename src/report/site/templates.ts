@@ -264,7 +264,8 @@ export function indexPage(model: SiteModel, slugs: Map<string, string>): string 
   const appeared = changes.filter((event) => event.transition === 'new');
   const cameBack = changes.filter((event) => event.transition === 'reopened');
   const fixed = changes.filter((event) => event.transition === 'fixed');
-  const newSince = model.changes ? appeared.length + cameBack.length : targets.reduce((sum, target) => sum + target.newThisWeek, 0);
+  // Findings, not events: one that appeared and came back in the window counts once, as on its target's row.
+  const newSince = model.changes ? new Set([...appeared, ...cameBack].map((event) => event.finding.id)).size : targets.reduce((sum, target) => sum + target.newThisWeek, 0);
   const needAttention = targets.filter((target) => attention(target, now, staleAfter) !== undefined).length;
   const sinceText = since.slice(0, 10);
   const osv = osvSection(model, now);
