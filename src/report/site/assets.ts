@@ -57,7 +57,7 @@ svg.chart .total{fill:none;stroke:var(--fg);stroke-width:1.5}
 ul.legend{display:flex;flex-wrap:wrap;gap:.5rem 1rem;list-style:none;padding:0;margin:.25rem 0}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
 .swatch-critical{background:#8c1027}.swatch-high{background:#a33a0b}.swatch-medium{background:#f2c744}.swatch-low{background:#1f5fbf}.swatch-unknown{background:#59636e}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}
 #search-results li{margin:.4rem 0}
 /* Phones: a table of class "rows" becomes one card per row, each cell labelled; the page never scrolls sideways. */
 @media (max-width:720px){
@@ -66,7 +66,7 @@ h1{font-size:1.3rem}
 table.rows thead{display:none}
 table.rows,table.rows tbody,table.rows tr,table.rows th,table.rows td{display:block;width:100%}
 table.rows tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.35rem .55rem}
-table.rows th,table.rows td{border:0;padding:.15rem 0;text-align:left}
+table.rows th,table.rows td{border:0;padding:.15rem 0;text-align:left;overflow-wrap:anywhere}
 table.rows td.n{text-align:left}
 table.rows [data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85em;font-weight:400}
 table.rows td.zero{display:none}
