@@ -66,7 +66,7 @@ export async function bench(): Promise<void> {
   const history = (name: string): TargetScanRecord[] =>
     Array.from({ length: DAYS }, (_, day) => {
       const at = new Date(NOW - (DAYS - day) * DAY).toISOString();
-      return { runId: `run-${day}`, target: name, commit: 'b'.repeat(40), status: 'ok', startedAt: at, finishedAt: at, errors: [], counts: { new: day % 4, unchanged: PER_TARGET, fixed: day % 3, reopened: day % 5 === 0 ? 1 : 0, suppressed: 0, open: PER_TARGET } };
+      return { runId: `run-${day}`, target: name, commit: 'b'.repeat(40), status: 'ok', startedAt: at, finishedAt: at, errors: [], counts: { new: day % 4, unchanged: PER_TARGET, fixed: day % 3, reopened: day % 5 === 0 ? 1 : 0, withdrawn: 0, suppressed: 0, open: PER_TARGET } };
     });
   const events: FindingEvent[] = all.flatMap((f, index) =>
     Array.from({ length: 3 }, (_, k) => ({

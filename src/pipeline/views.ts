@@ -3,8 +3,7 @@
  * place. Findings come from the store's one judged query (effective severity, triage and
  * suppression at a time), with known exploited from the imported KEV catalog.
  */
-import { attachKnownExploited } from '../model/known-exploited.js';
-import type { FindingEvent, StoredFinding, TargetScanRecord } from '../model/records.js';
+import type { StoredFinding, TargetScanRecord } from '../model/records.js';
 import type { RemediationStep } from '../model/remediation.js';
 import type { Severity } from '../model/types.js';
 import { planRemediation } from '../osv/remediation.js';
@@ -21,15 +20,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The one read of findings every view uses: judged at `at`, known exploited attached. */
+/** The one read of findings every view uses: the store's judged view at `at` (known exploited included). */
 export function judgedFindings(store: Store, filter: JudgedFilter, at: string): StoredFinding[] {
-  return attachKnownExploited(store.judged(filter, at), store.knownExploited());
-}
-
-/** Transitions in [since, until), each finding judged at `until`, known exploited attached. */
-export function judgedEvents(store: Store, since: string, until: string): FindingEvent[] {
-  const catalog = store.knownExploited();
-  return store.events(since, until).map((event) => ({ ...event, finding: attachKnownExploited([event.finding], catalog)[0]! }));
+  return store.judged(filter, at);
 }
 
 /** Open and not kept quiet by triage, policy or the source: what counts, everywhere. */
@@ -52,7 +45,7 @@ export function hasVulnerability(finding: StoredFinding, id: string): boolean {
 /** The weekly diff of a window, with the fleet's upgrades. */
 export function weeklyDiff(store: Store, window: { since: string; until: string }): DiffModel {
   const open = judgedFindings(store, { state: 'open' }, window.until);
-  return buildDiff(judgedEvents(store, window.since, window.until), open, window, { remediation: remediationPlan(open) });
+  return buildDiff(store.events(window.since, window.until), open, window, { remediation: remediationPlan(open) });
 }
 
 /**
@@ -111,7 +104,7 @@ export function siteModel(store: Store, options: SiteOptions): SiteModel {
   const scans = store.targetScans();
   const findings = judgedFindings(store, {}, now);
   const byId = new Map(findings.map((finding) => [finding.id, finding]));
-  const changes = judgedEvents(store, since, new Date(options.now.getTime() + 1).toISOString()).filter(
+  const changes = store.events(since, new Date(options.now.getTime() + 1).toISOString()).filter(
     (event) => event.transition === 'fixed' || event.transition === 'withdrawn' || !isQuiet(event.finding),
   );
   const scansByTarget = new Map<string, TargetScanRecord[]>();

@@ -12,6 +12,8 @@ import type { FindingEvent, NewReason, StoredFinding, SuppressionRecord, TriageR
 import type { Severity, Transition } from '../model/types.js';
 import { rowToFinding, type FindingFilter, type FindingRow } from './findings.js';
 import { effectiveTriage } from './triage.js';
+import { loadKnownExploited } from './known-exploited.js';
+import { attachKnownExploited } from '../model/known-exploited.js';
 
 export interface JudgedRow extends FindingRow {
   severity: Severity | null;
@@ -141,8 +143,10 @@ export interface JudgeRun {
  * exactly once (newReason 'triage-expired'); the store remembers that it did. Runs in the
  * caller's transaction. Returns the judged findings in the order given.
  */
-export function judgeTarget(db: Database.Database, run: JudgeRun, policy: Policy | undefined, findings: StoredFinding[], touchedIds: ReadonlySet<string>): StoredFinding[] {
+export function judgeTarget(db: Database.Database, run: JudgeRun, policy: Policy | undefined, given: StoredFinding[], touchedIds: ReadonlySet<string>): StoredFinding[] {
   const { runId, at } = run;
+  // Known exploited comes from the imported KEV catalog, so rules can match on it.
+  const findings = attachKnownExploited(given, loadKnownExploited(db));
   const verdicts: Verdict[] = policy
     ? policy.judge(run.target, findings, at)
     : findings.map((finding) => ({ finding: { ...finding, categories: finding.categories ?? [] }, expired: [] }));

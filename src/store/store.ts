@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { FindingEvent, KevCatalogInfo, KnownExploited, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
 import { claimAlerts, confirmAlerts, raiseAlerts, releaseClaims, unconfirmedClaims } from './alerts.js';
 import { openDatabase } from './db.js';
+import { attachKnownExploited } from '../model/known-exploited.js';
 import type { Policy } from '../model/judgement.js';
 import { getFindingById, listFindings, type FindingFilter } from './findings.js';
 import { findingIdsOfPackage, judgedEvents, judgedFinding, judgedFindings, rejudgeTriage, type JudgedFilter } from './judge.js';
@@ -54,13 +55,14 @@ export class Store {
     return recordTarget(this.db, evidence, policy);
   }
 
-  /** The judged view every output reads: effective severity, triage and suppression at `at`. */
+  /** The judged view every output reads: effective severity, triage and suppression at `at`, and known exploited. */
   judged(filter: JudgedFilter, at: string): StoredFinding[] {
-    return judgedFindings(this.db, filter, at);
+    return attachKnownExploited(judgedFindings(this.db, filter, at), this.knownExploited());
   }
 
   judgedFinding(id: string, at: string): StoredFinding | undefined {
-    return judgedFinding(this.db, id, at);
+    const finding = judgedFinding(this.db, id, at);
+    return finding ? attachKnownExploited([finding], this.knownExploited())[0] : undefined;
   }
 
   /** Runs `work` in one transaction (nested store calls join it): all of it is stored, or none. */
@@ -111,7 +113,8 @@ export class Store {
 
   /** Transitions within [since, until), each finding as judged at `until`: the weekly diff's rows. */
   events(since: string, until: string): FindingEvent[] {
-    return judgedEvents(this.db, since, until);
+    const catalog = this.knownExploited();
+    return judgedEvents(this.db, since, until).map((event) => ({ ...event, finding: attachKnownExploited([event.finding], catalog)[0]! }));
   }
 
   targetScans(target?: string): TargetScanRecord[] {

@@ -6,6 +6,9 @@ import { ParseError } from '../../src/model/errors.js';
 import { isKevCatalog, parseKevCatalog } from '../../src/osv/kev.js';
 import { importKevFile, looksLikeKevFile } from '../../src/pipeline/known-exploited.js';
 import { Store } from '../../src/store/store.js';
+import type { Finding } from '../../src/model/types.js';
+import { PolicyEngine } from '../../src/policy/evaluate.js';
+import { compileRule } from '../../src/policy/rules.js';
 import { sharedDir } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
 
@@ -83,5 +86,35 @@ describe('KEV in the store', () => {
       source: 'tiny.json',
     });
     expect([...store.knownExploited().keys()]).toEqual(['CVE-2000-0001']);
+  });
+
+  it('the record path judges rules on known exploited, and the judged view carries it', () => {
+    importKevFile(store, CATALOG, '2026-12-01T00:00:00.000Z');
+    const rule = compileRule({ id: 'kev-critical', action: 'set-severity', severity: 'critical', match: { knownExploited: true } }, { file: 'rules/kev.yaml', path: 'rules[0]' }, 0);
+    const policy = new PolicyEngine([rule]);
+    const finding = (id: string, aliases: string[]): Finding => ({
+      kind: 'dependency',
+      source: 'osv',
+      severity: 'low',
+      title: id,
+      location: { path: 'requirements.txt', startLine: 1 },
+      cwes: [],
+      package: { ecosystem: 'PyPI', name: 'salt', version: '3000.1', purl: 'pkg:pypi/salt@3000.1', direct: true, scope: 'runtime' },
+      vulnerability: { id, aliases, fixedVersions: ['3000.2'] },
+    });
+    const at = '2026-12-01T02:00:00.000Z';
+    store.beginRun('r1', at);
+    const recorded = store.recordTarget(
+      { runId: 'r1', target: { name: 'app', key: 'app' }, at, startedAt: at, findings: [{ finding: finding('PYSEC-2020-102', ['CVE-2020-11651']) }, { finding: finding('PYSEC-2099-1', []) }], failures: [] },
+      policy,
+    );
+    expect(recorded.alerts.map((alert) => [alert.vulnerability?.id, alert.severity, alert.knownExploited?.cve])).toEqual([
+      ['PYSEC-2020-102', 'critical', 'CVE-2020-11651'],
+      ['PYSEC-2099-1', 'low', undefined],
+    ]);
+    expect(store.judged({}, at).map((judged) => [judged.severity, judged.knownExploited?.dateAdded])).toEqual([
+      ['critical', '2021-11-03'],
+      ['low', undefined],
+    ]);
   });
 });

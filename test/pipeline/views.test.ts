@@ -51,16 +51,21 @@ describe('the Monday views from a real store', () => {
     const at = `2026-11-${day}T02:00:00.000Z`;
     const runId = `run-${day}-${target}`;
     store.beginRun(runId, at);
-    store.recordTarget({ runId, target, at, commit: `${day}${target}`.padEnd(40, '0').replace(/[^0-9a-f]/g, 'a'), findings: findings.map((finding) => ({ finding })), failures: [] }, () => ({
-      runId,
-      target,
-      repo: `https://github.com/example-org/${target}.git`,
-      status: 'ok',
-      startedAt: at,
-      finishedAt: at,
-      errors: [],
-      counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 0 },
-    }));
+    store.recordTarget(
+      {
+        runId,
+        target: { name: target, key: target },
+        at,
+        startedAt: at,
+        commit: `${day}${target}`.padEnd(40, '0').replace(/[^0-9a-f]/g, 'a'),
+        repo: `https://github.com/example-org/${target}.git`,
+        findings: findings.map((finding) => ({ finding })),
+        failures: [],
+        // semgrep's output was read: its findings that are gone are fixed.
+        tools: ['semgrep'],
+      },
+      undefined,
+    );
     // The shared npm data's newest record is from 2020: the dashboard must say the data is stale.
     store.finishRun(runId, at, { source: 'offline', ecosystems: { Go: { records: 4200, lastModified: '2026-11-29T00:00:00Z' }, npm: { records: 3000, lastModified: '2020-06-01T00:00:00Z' } } });
   }
@@ -86,15 +91,19 @@ describe('the Monday views from a real store', () => {
     scan('29', 'proxy', xcrypto('v0.51.0'));
     // "broken" was fine once and failed last night.
     scan('10', 'broken', [codeFinding('eval', 'app.js')]);
-    store.saveTargetScan({
-      runId: 'run-29-proxy',
-      target: 'broken',
-      status: 'failed',
-      startedAt: '2026-11-29T02:00:00.000Z',
-      finishedAt: '2026-11-29T02:00:00.000Z',
-      errors: [{ stage: 'checkout', source: '*', message: 'could not clone' }],
-      counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, suppressed: 0, open: 1 },
-    });
+    store.beginRun('run-29-broken', '2026-11-29T02:00:00.000Z');
+    store.recordTarget(
+      {
+        runId: 'run-29-broken',
+        target: { name: 'broken', key: 'broken' },
+        at: '2026-11-29T02:00:00.000Z',
+        startedAt: '2026-11-29T02:00:00.000Z',
+        findings: [],
+        failures: [],
+        fatal: { stage: 'checkout', scope: { kind: 'target' }, message: 'could not clone' },
+      },
+      undefined,
+    );
     const model = siteModel(store, { now: NOW, since: SINCE, staleAfterHours: 36, osvMaxAgeDays: 14 });
     for (const [path, content] of renderSite(model)) {
       mkdirSync(dirname(join(site, path)), { recursive: true });
@@ -106,7 +115,7 @@ describe('the Monday views from a real store', () => {
   afterAll(() => store.close());
 
   it('marks known-exploited findings by any alias and counts "new" one way everywhere', () => {
-    const findings = judgedFindings(store);
+    const findings = judgedFindings(store, {}, NOW.toISOString());
     const kev = findings.filter((finding) => finding.knownExploited);
     expect(kev.length).toBeGreaterThan(0);
     expect(kev.every((finding) => finding.package?.name === 'salt')).toBe(true);
@@ -121,7 +130,7 @@ describe('the Monday views from a real store', () => {
   });
 
   it('plans the fleet upgrade from the stored ranges: known exploited first', () => {
-    const plan = remediationPlan(judgedFindings(store));
+    const plan = remediationPlan(judgedFindings(store, {}, NOW.toISOString()));
     expect(plan[0]).toMatchObject({ name: 'salt', version: '3005.2', targets: ['hub'] });
     expect(plan[0]!.knownExploited).toBeGreaterThan(0);
     // The matcher agrees: at that version, none of the advisories with a fix is left.
