@@ -69,7 +69,7 @@ table.rows tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;p
 table.rows th,table.rows td{border:0;padding:.15rem 0;text-align:left;overflow-wrap:anywhere}
 table.rows td.n{text-align:left}
 table.rows [data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85em;font-weight:400}
-table.rows td.zero{display:none}
+table.rows td.zero,table.rows td:empty{display:none}
 }
 `;
 
