@@ -10,8 +10,8 @@ import { severityRank } from '../model/types.js';
 import type { FindingKind, Severity } from '../model/types.js';
 import { escapeHtml, escapeMarkdown } from './escape.js';
 import { compareText } from './severity.js';
-import { SITE_CSS } from './site/assets.js';
-import { cspHash, isQuiet, kevBadge, NEW_DEFINITION, plainTitle, severityBadge } from './site/parts.js';
+import { SITE_CSS } from './style.js';
+import { cspHash, isQuiet, kevBadge, NEW_DEFINITION, plainTitle, severityBadge } from './parts.js';
 
 export type DiffTransition = FindingEvent['transition'];
 

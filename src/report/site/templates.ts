@@ -12,7 +12,7 @@ import { compareText } from '../severity.js';
 import { SEARCH_JS, SITE_CSS, TARGET_JS } from './assets.js';
 import { stackedTrendChart, trendChart } from './chart.js';
 import type { SiteModel, SiteTarget } from './model.js';
-import { cspHash, isQuiet, kevBadge, NEW_DEFINITION, plainTitle, severityBadge } from './parts.js';
+import { cspHash, isQuiet, kevBadge, NEW_DEFINITION, plainTitle, severityBadge } from '../parts.js';
 
 
 /** The page shell: inline style and script allowed by hash, nothing else loads. */

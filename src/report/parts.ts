@@ -1,8 +1,8 @@
 /** Pieces every HTML view shares: badges, the CSP hash, what "new" means, titles without repeats. */
 import { createHash } from 'node:crypto';
-import type { StoredFinding } from '../../model/records.js';
-import type { Severity } from '../../model/types.js';
-import { escapeHtml as e } from '../escape.js';
+import type { StoredFinding } from '../model/records.js';
+import type { Severity } from '../model/types.js';
+import { escapeHtml as e } from './escape.js';
 
 /** The one definition of "new" every view counts by, stated on each page. */
 export const NEW_DEFINITION = 'New means alerting: new or reopened, and not suppressed by triage or policy.';
