@@ -8,7 +8,7 @@ import type { RemediationStep } from '../model/remediation.js';
 import type { Severity } from '../model/types.js';
 import { planRemediation } from '../osv/remediation.js';
 import { buildDiff, type DiffModel } from '../report/export.js';
-import { isQuiet } from '../report/site/parts.js';
+import { isQuiet } from '../report/parts.js';
 import type { SiteModel, SiteTarget } from '../report/site/model.js';
 import type { JudgedFilter } from '../store/judge.js';
 import type { Store } from '../store/store.js';
