@@ -73,14 +73,17 @@ export function severityTrend(transitions: readonly TransitionPoint[], findings:
   return points;
 }
 
-/** Open findings across the fleet after each run: each target counts with its latest scan so far. */
+/**
+ * Open findings across the fleet after each run, suppressed ones not counted (as everywhere on the
+ * dashboard): each target counts with its latest scan so far. The fallback when no transitions are stored.
+ */
 export function openTrend(scans: TargetScanRecord[]): Array<{ at: string; open: number }> {
   const openByTarget = new Map<string, number>();
   const trend: Array<{ at: string; open: number }> = [];
   const byRun = new Map<string, TargetScanRecord[]>();
   for (const scan of scans) push(byRun, scan.runId, scan);
   for (const runScans of byRun.values()) {
-    for (const scan of runScans) openByTarget.set(scan.target, scan.counts.open);
+    for (const scan of runScans) openByTarget.set(scan.target, scan.counts.open - (scan.counts.suppressed ?? 0));
     const at = runScans.map((scan) => scan.finishedAt).sort().at(-1) as string;
     trend.push({ at, open: [...openByTarget.values()].reduce((sum, open) => sum + open, 0) });
   }
