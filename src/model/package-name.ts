@@ -10,6 +10,17 @@ export function baseEcosystem(ecosystem: string): string {
 }
 
 /**
+ * OSV ecosystem names as Sieve files them (`npm`, `crates.io`, `Red Hat`, `GitHub Actions`):
+ * a letter, then letters, digits, spaces and `._+-`, no `..`. A record's ecosystem becomes an
+ * index file name and an object key, so `..`, `__proto__` or a slash must never get that far.
+ */
+const SAFE_ECOSYSTEM = /^[A-Za-z][A-Za-z0-9 ._+-]{0,63}$/;
+
+export function isSafeEcosystemName(ecosystem: string): boolean {
+  return SAFE_ECOSYSTEM.test(ecosystem) && !ecosystem.includes('..');
+}
+
+/**
  * The name an ecosystem considers equal for every spelling of it.
  * - PyPI: PEP 503 (lowercase, runs of `-`, `_`, `.` become one `-`).
  * - Packagist and NuGet: names are case-insensitive, so lowercase.

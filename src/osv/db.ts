@@ -3,7 +3,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { SieveError, errorMessage } from '../model/errors.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
-import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
+import { baseEcosystem, isSafeEcosystemName, normalizePackageName } from '../model/package-name.js';
 import type { OsvProvenance } from '../model/records.js';
 import { isEcosystem } from '../model/types.js';
 import type { EcosystemImport, ImportReport, OsvEcosystemMeta, OsvIndex, OsvRecord } from './types.js';
@@ -19,6 +19,12 @@ import type { EcosystemImport, ImportReport, OsvEcosystemMeta, OsvIndex, OsvReco
 /** Bounds for untrusted archives: one record, one archive, one directory walk. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024;
+/**
+ * What one archive may unpack to, summed over its entries' sizes as the archive declares them
+ * (fflate never inflates an entry past its declared size). One ecosystem's index is one string,
+ * which V8 caps near 512 MiB anyway; a zip bomb of many capped entries stops here, before inflating.
+ */
+export const MAX_ARCHIVE_UNPACKED_BYTES = 512 * 1024 * 1024;
 const MAX_WALK_DEPTH = 4;
 const MAX_WALK_FILES = 2_000_000;
 /** Key under which records without any affected package of a known ecosystem are reported. */
@@ -33,7 +39,9 @@ function folderHint(dir: string): string | undefined {
 }
 
 export function indexFileName(ecosystem: string): string {
-  return `${encodeURIComponent(baseEcosystem(ecosystem))}.jsonl`;
+  const base = baseEcosystem(ecosystem);
+  if (!isSafeEcosystemName(base)) throw new SieveError('SIEVE_OSV', `"${base.slice(0, 80)}" is not an OSV ecosystem name`);
+  return `${encodeURIComponent(base)}.jsonl`;
 }
 
 function isString(value: unknown): value is string {
@@ -61,6 +69,9 @@ export function recordProblem(value: unknown): string | undefined {
     if (entry.package !== undefined) {
       if (!isObject(entry.package) || !isString(entry.package.ecosystem) || !isString(entry.package.name)) {
         return `${where}.package needs "ecosystem" and "name"`;
+      }
+      if (!isSafeEcosystemName(baseEcosystem(entry.package.ecosystem))) {
+        return `${where}.package.ecosystem ${JSON.stringify(entry.package.ecosystem.slice(0, 80))} is not an OSV ecosystem name`;
       }
     }
     if (entry.versions !== undefined && !(Array.isArray(entry.versions) && entry.versions.every(isString))) {
@@ -148,6 +159,18 @@ class Collector {
   }
 }
 
+/** How many bytes the `.json` entries of an archive declare, read from its directory without inflating. */
+function unpackedSize(zip: Uint8Array): number {
+  let total = 0;
+  unzipSync(zip, {
+    filter: (info) => {
+      if (info.name.endsWith('.json') && info.originalSize <= MAX_RECORD_BYTES) total += Math.max(info.originalSize, info.size);
+      return false;
+    },
+  });
+  return total;
+}
+
 function readZip(file: string, collector: Collector, hint: string | undefined): void {
   const size = statSync(file).size;
   if (size > MAX_ARCHIVE_BYTES) {
@@ -157,7 +180,14 @@ function readZip(file: string, collector: Collector, hint: string | undefined): 
   let entries: Record<string, Uint8Array>;
   const tooLarge: string[] = [];
   try {
-    entries = unzipSync(readFileSync(file), {
+    const zip = readFileSync(file);
+    // The whole archive or nothing: importing part of one would drop the rest of its records.
+    const unpacked = unpackedSize(zip);
+    if (unpacked > MAX_ARCHIVE_UNPACKED_BYTES) {
+      collector.bad(hint, file, `archive unpacks to ${unpacked} bytes, over the ${MAX_ARCHIVE_UNPACKED_BYTES}-byte limit per archive (MAX_ARCHIVE_UNPACKED_BYTES); nothing imported from it`);
+      return;
+    }
+    entries = unzipSync(zip, {
       filter: (info) => {
         if (!info.name.endsWith('.json')) return false;
         if (info.originalSize > MAX_RECORD_BYTES) {
@@ -298,6 +328,7 @@ function addToExisting(file: string, slot: Collected): { added: number; updated:
  */
 export async function importOsv(osvDir: string, sources: string[], options: ImportOptions = {}): Promise<ImportReport> {
   const collector = new Collector();
+  const budget = { files: MAX_WALK_FILES };
   for (const source of sources) {
     let stat;
     try {
@@ -306,7 +337,7 @@ export async function importOsv(osvDir: string, sources: string[], options: Impo
       collector.bad(undefined, source, 'no such file or directory');
       continue;
     }
-    if (stat.isDirectory()) readDirectory(source, collector, 0, { files: MAX_WALK_FILES });
+    if (stat.isDirectory()) readDirectory(source, collector, 0, budget);
     else if (source.endsWith('.zip')) readZip(source, collector, folderHint(path.dirname(source)));
     else readJsonFile(source, collector, undefined);
   }
@@ -463,6 +494,10 @@ export function loadOsvIndex(osvDir: string, ecosystems: Iterable<string>): OsvI
   const damaged: string[] = [];
   const problems: string[] = [];
   for (const ecosystem of new Set([...ecosystems].map(baseEcosystem))) {
+    if (!isSafeEcosystemName(ecosystem)) {
+      missing.push(ecosystem);
+      continue;
+    }
     const file = path.join(osvDir, indexFileName(ecosystem));
     if (!existsSync(file)) {
       missing.push(ecosystem);
@@ -539,6 +574,7 @@ export function osvStatus(
 
 /** The stored metadata of one ecosystem, if imported. */
 export function ecosystemMeta(osvDir: string, ecosystem: string): OsvEcosystemMeta | undefined {
+  if (!isSafeEcosystemName(baseEcosystem(ecosystem))) return undefined;
   return readIndexMeta(path.join(osvDir, indexFileName(ecosystem)));
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../model/errors.js';
-import { baseEcosystem } from '../model/package-name.js';
+import { baseEcosystem, isSafeEcosystemName } from '../model/package-name.js';
 import { ecosystemMeta, importOsv } from './db.js';
 import { fetchWithRetry, type RetryOptions } from './http.js';
 
@@ -36,6 +36,10 @@ export async function updateOsv(
   const base = baseUrl.replace(/\/+$/, '');
   const updates: EcosystemUpdate[] = [];
   for (const ecosystem of [...new Set(ecosystems.map(baseEcosystem))]) {
+    if (!isSafeEcosystemName(ecosystem)) {
+      updates.push({ ecosystem, status: 'failed', error: `"${ecosystem.slice(0, 80)}" is not an OSV ecosystem name` });
+      continue;
+    }
     const url = `${base}/${encodeURIComponent(ecosystem)}/all.zip`;
     const meta = ecosystemMeta(osvDir, ecosystem);
     const headers: Record<string, string> = {};
