@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'SIEVE_USAGE'
   | 'SIEVE_CONFIG'
   | 'SIEVE_OUTPUT'
+  /** An output could not be written after the work was done and stored (a full disk): exit 3. */
+  | 'SIEVE_WRITE'
   | 'SIEVE_BUSY'
   | 'SIEVE_PARSE'
   | 'SIEVE_INPUT_TOO_LARGE'

@@ -7,7 +7,7 @@ import { deliverNotifications, queueAlertNotifications } from './notify-step.js'
 import type { Logger } from '../model/logger.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
 import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
-import { errorMessage } from '../model/errors.js';
+import { errorMessage, SieveError } from '../model/errors.js';
 import { severityRank, type Finding, type Package, type Severity, type StageFailure } from '../model/types.js';
 import type { VulnerabilitySource } from '../osv/source.js';
 import { Store } from '../store/store.js';
@@ -246,7 +246,9 @@ function openRecording(meta: RunMeta, request: RecordRequest) {
       const toolVersions = Object.assign({}, ...outcomes.map((outcome) => outcome.toolVersions ?? {})) as Record<string, string>;
       const osv = mergeProvenance(outcomes.map((outcome) => outcome.provenance));
       store.finishRun(runId, finishedAt, osv, toolVersions);
-      const newFindings = deliverAlerts(store, { home: request.home, runDir: request.runDir, runId, at: finishedAt });
+      const newFindings = runFiles('new.json and new.md', request.runDir, () =>
+        deliverAlerts(store, { home: request.home, runDir: request.runDir, runId, at: finishedAt }),
+      );
       const notifications = request.shardRun ? [] : await deliverNotifications({
         store,
         runId,
@@ -275,7 +277,7 @@ function openRecording(meta: RunMeta, request: RecordRequest) {
       };
       // Discovery logged its own warnings; missing data is said once here, for the whole run.
       for (const warning of summary.warnings ?? []) if (!meta.warnings?.includes(warning)) logger.warn(warning);
-      writeSummary(request.runDir, summary);
+      runFiles('summary.json', request.runDir, () => writeSummary(request.runDir, summary));
       logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, runDir: request.runDir });
       return { runId, runDir: request.runDir, summary, newFindings };
     },
@@ -428,15 +430,22 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): TargetS
 
   store.raiseAlerts(runId, record.finishedAt, recorded.alerts);
   if (!context.shardRun) queueAlertNotifications(store, { runId, at: record.finishedAt, global: context.notify, target, alerts: recorded.alerts });
-  const cut = writeTargetOutputs(context.runDir, target, {
-    packages: evidence.packages,
-    commit,
-    open: recorded.open,
-    retired,
-    toolVersions: evidence.toolVersions,
-    timestamp: new Date(evidence.finishedAt),
-    toolVersion: context.toolVersion,
-  });
+  // Nothing here may abort the target's transaction or the run (and with it later targets): files
+  // that cannot be written (a full disk, a document too large to serialise) are a warning.
+  let cut: string[];
+  try {
+    cut = writeTargetOutputs(context.runDir, target, {
+      packages: evidence.packages,
+      commit,
+      open: recorded.open,
+      retired,
+      toolVersions: evidence.toolVersions,
+      timestamp: new Date(evidence.finishedAt),
+      toolVersion: context.toolVersion,
+    });
+  } catch (error) {
+    cut = [`targets/${target.name}: SBOM and code-scanning SARIF not written: ${outputErrorMessage(error)}`];
+  }
   for (const warning of cut) logger.warn(warning, { target: target.name });
   for (const failure of failures) logger.warn('stage failed', { target: target.name, stage: failure.stage, scope: describeScope(failure.scope), message: failure.message });
   logger.info('target scanned', { target: target.name, commit, status: record.status, ...record.counts });
@@ -481,6 +490,29 @@ function currentCategories(lockfiles: string[], tools: string[], open: StoredFin
   const categories = new Set<string>([...lockfiles.map(dependencyCategory), ...tools.map(codeCategory)]);
   for (const finding of open) categories.add(finding.kind === 'dependency' ? dependencyCategory(finding.location.path) : codeCategory(finding.source));
   return [...categories].sort();
+}
+
+/** Why an output could not be written, in words: a full disk, a denied folder, a document too large to serialise. */
+export function outputErrorMessage(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return `no space left on the device (${errorMessage(error)})`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `not allowed to write there (${errorMessage(error)})`;
+  if (error instanceof RangeError) return `the document is too large to serialise (${errorMessage(error)})`;
+  return errorMessage(error);
+}
+
+/**
+ * Writes a run's own files. A file-system failure (a full disk) becomes a typed error saying so:
+ * the results are stored, and alerts not confirmed delivered go into the next run's new.json.
+ */
+function runFiles<T>(what: string, runDir: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (!(typeof code === 'string' && code.startsWith('E'))) throw error;
+    throw new SieveError('SIEVE_WRITE', `cannot write the run's ${what} in ${runDir}: ${outputErrorMessage(error)}; the results are stored, and undelivered alerts go into the next run's new.json`, { cause: error });
+  }
 }
 
 export function safeName(name: string): string {

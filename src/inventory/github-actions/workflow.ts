@@ -12,7 +12,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
-import { ParseError } from '../../model/errors.js';
+import { InputTooLargeError, ParseError } from '../../model/errors.js';
 import { purlAt } from '../entry.js';
 import type { ExtractResult, Package } from '../../model/types.js';
 import type { Extractor } from '../types.js';
@@ -29,7 +29,17 @@ function seqItems(node: unknown): unknown[] {
   return isSeq(node) ? node.items : [];
 }
 
+/**
+ * Workflows are hand-written and small (a few KB; the largest public ones near 60 KB). The YAML
+ * document parser costs about 10 µs a character, so a bound keeps a hostile file under a second.
+ */
+export const MAX_WORKFLOW_BYTES = 128 * 1024;
+
 export function parseWorkflow(content: string, path: string): ExtractResult {
+  // Characters first: cheap, and never fewer than the bytes' count would allow through.
+  if (content.length > MAX_WORKFLOW_BYTES || Buffer.byteLength(content, 'utf8') > MAX_WORKFLOW_BYTES) {
+    throw new InputTooLargeError(path, Buffer.byteLength(content, 'utf8'), MAX_WORKFLOW_BYTES);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {

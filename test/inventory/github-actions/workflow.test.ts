@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseWorkflow, workflowExtractor } from '../../../src/inventory/github-actions/workflow.js';
-import { ParseError } from '../../../src/model/errors.js';
+import { MAX_WORKFLOW_BYTES, parseWorkflow, workflowExtractor } from '../../../src/inventory/github-actions/workflow.js';
+import { InputTooLargeError, ParseError } from '../../../src/model/errors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixture = (name: string): string =>
@@ -91,6 +91,14 @@ describe('github-actions/workflow extractor', () => {
   ])('throws ParseError for %j', (content, message) => {
     expect(() => parseWorkflow(content, 'w.yml')).toThrow(ParseError);
     expect(() => parseWorkflow(content, 'w.yml')).toThrow(message);
+  });
+
+  it('refuses a workflow over MAX_WORKFLOW_BYTES before parsing it, naming the file and the limit', () => {
+    const huge = `jobs:\n  a:\n    steps:\n${'      - uses: actions/checkout@v4\n'.repeat(5_000)}`;
+    const started = performance.now();
+    expect(() => parseWorkflow(huge, '.github/workflows/big.yml')).toThrow(InputTooLargeError);
+    expect(() => parseWorkflow(huge, '.github/workflows/big.yml')).toThrow(`.github/workflows/big.yml: ${huge.length} bytes is over the ${MAX_WORKFLOW_BYTES}-byte limit`);
+    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 
