@@ -9,6 +9,8 @@ export interface GlobalOptions {
   home?: string;
   json?: boolean;
   verbose?: boolean;
+  /** Stack traces of unexpected errors (cli/main.ts prints them). */
+  debug?: boolean;
 }
 
 /** What every command gets: where things live, the clock, the logger, the streams. */

@@ -18,6 +18,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--home <dir>', 'where the store, OSV data, caches and runs live (env SIEVE_HOME)', undefined)
     .option('--json', 'log one JSON object per line on stderr (for cron)')
     .option('-v, --verbose', 'log more detail')
+    .option('--debug', 'print the stack trace of an unexpected error')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -40,9 +41,36 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       // --help and --version end here with code 0; bad usage with 1, which is our 2.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    const message = error instanceof SieveError ? error.message : `unexpected error: ${errorMessage(error)}`;
-    io.stderr.write(`sieve: ${message}\n`);
-    if (!(error instanceof SieveError) && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    const debug = program.opts<{ debug?: boolean }>().debug === true || argv.includes('--debug');
+    io.stderr.write(`sieve: ${describeError(error, debug)}\n`);
+    // A stack trace is for whoever debugs Sieve, never for the person running it.
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** What the operating system or SQLite said, in words, for the errors a nightly run meets. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  ENOMEM: 'out of memory',
+  EIO: 'input/output error',
+  SQLITE_FULL: 'the disk holding the store is full',
+  SQLITE_READONLY: 'the store is read-only',
+  SQLITE_CORRUPT: 'the store is damaged',
+  SQLITE_BUSY: 'the store is in use by another process',
+};
+
+/** One line for the person running Sieve: typed errors as they are, others named by what happened. */
+export function describeError(error: unknown, debug = false): string {
+  if (error instanceof SieveError) return error.message;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const known = typeof code === 'string' ? SYSTEM_ERRORS[code] : undefined;
+  const hint = debug ? '' : ' (run with --debug for the stack trace)';
+  if (known) return `${known}: ${errorMessage(error)}`;
+  return `unexpected error: ${errorMessage(error)}${hint}`;
 }

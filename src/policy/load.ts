@@ -6,11 +6,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError, SieveError, errorMessage } from '../model/errors.js';
 import { PolicyEngine } from './evaluate.js';
 import { compileRule, conflictIssues, pathText, validateRule, validateRulesDocument, type CompiledRule, type RawRule, type RuleIssue } from './rules.js';
 
 const MAX_RULES_FILE_BYTES = 2 * 1024 * 1024;
+/** YAML aliases a rules file may expand: rules have no use for more, and a billion laughs needs many. */
+const MAX_RULES_ALIAS_COUNT = 100;
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
 /** A target's rules as the config loader hands them over. */
@@ -53,7 +55,12 @@ export function parseRulesText(text: string, file: string): ParsedFile {
       throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
     }
   } else {
-    document = doc.toJS({ maxAliasCount: 100 });
+    try {
+      document = doc.toJS({ maxAliasCount: MAX_RULES_ALIAS_COUNT });
+    } catch (error) {
+      // An alias bomb (or any document the YAML library refuses to build) is a bad rules file.
+      throw new ConfigError(file, [`not valid YAML: ${errorMessage(error).split('\n')[0]} (aliases may expand at most ${MAX_RULES_ALIAS_COUNT} times)`]);
+    }
   }
   return {
     document,
@@ -83,6 +90,16 @@ export function ruleFiles(rulesDir: string): string[] {
 
 /** Loads one rules file: checked and compiled, or a ConfigError naming the file. */
 export function loadRulesFile(file: string, firstOrder: number): CompiledRule[] {
+  try {
+    return loadRulesFileUnguarded(file, firstOrder);
+  } catch (error) {
+    if (error instanceof SieveError) throw error;
+    // Whatever else goes wrong (unreadable file, a library's own error) still names the file.
+    throw new ConfigError(file, [`(root): cannot read the rules: ${errorMessage(error).split('\n')[0]}`]);
+  }
+}
+
+function loadRulesFileUnguarded(file: string, firstOrder: number): CompiledRule[] {
   const size = statSync(file).size;
   if (size > MAX_RULES_FILE_BYTES) throw new ConfigError(file, [`(root): the file is ${size} bytes, over the ${MAX_RULES_FILE_BYTES}-byte limit`]);
   const parsed = parseRulesText(readFileSync(file, 'utf8'), file);

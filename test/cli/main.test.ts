@@ -1,0 +1,57 @@
+/**
+ * What reaches the person running Sieve when something goes wrong: a typed error naming the file,
+ * or the system's reason in words; a stack trace only with --debug.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { repoRoot } from '../helpers/cli.js';
+import { tempDir } from '../helpers/git.js';
+
+async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const code = await main(argv, { stdout, stderr, env: { NO_COLOR: '1', SIEVE_NOW: '2026-01-01T00:00:00Z' }, cwd });
+  return { code, stdout: out, stderr: err };
+}
+
+const ALIAS_BOMB = `a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+rules: [*e]
+`;
+
+describe('sieve: errors a user sees', () => {
+  it('a YAML alias bomb in a rules file is a configuration error naming the file (exit 2)', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'rules'));
+    mkdirSync(join(dir, 'project'));
+    writeFileSync(join(dir, 'rules', 'bomb.yaml'), ALIAS_BOMB);
+    writeFileSync(join(dir, 'scan-targets.json'), JSON.stringify({ targets: [{ name: 'project', path: 'project' }] }));
+    const result = await run(['--home', join(dir, 'home'), 'scan', '--targets', 'scan-targets.json', '--rules', 'rules', '--offline'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(dir, 'rules', 'bomb.yaml')}: invalid configuration`);
+    expect(result.stderr).toMatch(/not valid YAML: .*alias.* \(aliases may expand at most 100 times\)/i);
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a full disk is said in words, without a stack trace unless --debug (exit 3)', async () => {
+    const app = join(repoRoot, 'fixtures/example-app');
+    const plain = await run(['sbom', app, '-o', '/dev/full'], repoRoot);
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).toMatch(/^sieve: no space left on the device: ENOSPC: no space left on device/);
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = await run(['--debug', 'sbom', app, '-o', '/dev/full'], repoRoot);
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+});
