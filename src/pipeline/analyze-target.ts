@@ -46,7 +46,15 @@ function findSarifFiles(root: string, globs: readonly string[]): string[] {
       else if (entry.isFile() && matches(path)) found.push(path);
     }
   }
-  return found.sort().slice(0, MAX_SARIF_FILES);
+  return found.sort();
+}
+
+/** The target's `sarif` globs that matched no file: each is a failed read of whatever tool it imports. */
+function unmatchedGlobs(globs: readonly string[], found: readonly string[]): string[] {
+  return globs.filter((glob) => {
+    const matches = picomatch(glob, { dot: true });
+    return !found.some((file) => matches(file));
+  });
 }
 
 function toIncoming(findings: ReturnType<typeof importSarif>['findings']): IncomingFinding[] {
@@ -108,7 +116,12 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
     }
   }
 
-  for (const file of findSarifFiles(checkout.dir, target.sarif)) {
+  const sarifFiles = findSarifFiles(checkout.dir, target.sarif);
+  for (const glob of unmatchedGlobs(target.sarif, sarifFiles)) {
+    // Absence of evidence is not a fix: a log that is not there says nothing about which findings are gone.
+    result.failures.push({ stage: 'sarif', source: 'code:*', message: `"${glob}" (sarif) matched no file in the checkout; code findings stay as they were` });
+  }
+  for (const file of sarifFiles.slice(0, MAX_SARIF_FILES)) {
     const text = readConfined(checkout.dir, file, MAX_SARIF_BYTES);
     if (text === undefined) {
       // Which tool wrote it is unknown: every code finding keeps its state.
