@@ -3,6 +3,7 @@
  * an advisory or a tool is untrusted: HTML gets entities, Markdown gets backslashes and entities,
  * links only ever carry http(s) URLs.
  */
+import { showBidiControls } from '../model/markdown.js';
 
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -13,14 +14,14 @@ const HTML_ENTITIES: Record<string, string> = {
   '`': '&#96;',
 };
 
-const NEEDS_ESCAPE = /[&<>"'`]/;
+const NEEDS_ESCAPE = /[&<>"'`\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/** Escapes text for HTML element content and for quoted attribute values alike. */
+/** Escapes text for HTML element content and for quoted attribute values alike; bidirectional controls are shown, not obeyed. */
 export function escapeHtml(value: unknown): string {
   const text = value === undefined || value === null ? '' : String(value);
   // Most values (ids, dates, versions) have nothing to escape: skip building a new string.
   if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.replace(/[&<>"'`]/g, (char) => HTML_ENTITIES[char] ?? char);
+  return showBidiControls(text).replace(/[&<>"'`]/g, (char) => HTML_ENTITIES[char] ?? char);
 }
 
 /**

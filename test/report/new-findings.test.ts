@@ -82,6 +82,14 @@ describe('newFindingsMarkdown', () => {
     expect(text).not.toContain('<b>');
   });
 
+  it('shows bidirectional controls in paths and titles instead of obeying them', () => {
+    const evil = codeFinding({ lastTransition: 'new', title: 'a\u2067b', location: { path: 'src/\u202egnp.js', startLine: 3 } });
+    const markdown = newFindingsMarkdown([evil], { runId: 'r', generatedAt: 'now' });
+    expect(markdown).toContain('src/\\[U+202E\\]gnp.js:3');
+    expect(markdown).toContain('a\\[U+2067\\]b');
+    expect(markdown).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('says so when nothing is new', () => {
     expect(newFindingsMarkdown([], { runId: 'r', generatedAt: 'now' })).toBe('# New findings\n\nRun `r`, generated now.\n\nNo new findings.\n');
   });

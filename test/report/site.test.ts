@@ -99,6 +99,13 @@ describe('renderSite', () => {
     expect(files.get('targets/api.html')).toContain('timed out &lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('shows bidirectional controls in paths instead of obeying them', () => {
+    const model = JSON.parse(JSON.stringify(siteModel()).replaceAll('src/app view.js', 'src/\u202egnp.js')) as SiteModel;
+    const page = renderSite(model).get('targets/web.html') ?? '';
+    expect(page).toContain('src/[U+202E]gnp.js');
+    expect(page).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('loads nothing from anywhere: no external scripts, styles, images or fonts', () => {
     for (const [name, content] of files) {
       expect(content, name).not.toMatch(/<(link|img|iframe|object|embed)\b/i);
