@@ -10,7 +10,12 @@ import { ConfigError, SieveError, errorMessage } from '../model/errors.js';
 import { PolicyEngine } from './evaluate.js';
 import { compileRule, conflictIssues, pathText, validateRule, validateRulesDocument, type CompiledRule, type RawRule, type RuleIssue } from './rules.js';
 
-const MAX_RULES_FILE_BYTES = 2 * 1024 * 1024;
+/**
+ * Rules are written by hand (about 300 bytes a rule, so some 400 a file; rules/ holds any number
+ * of files). The YAML document parser that gives every issue its line costs 10-20 µs a character
+ * on hostile text, so this bound keeps one file near a second at worst.
+ */
+export const MAX_RULES_FILE_BYTES = 128 * 1024;
 /** YAML aliases a rules file may expand: rules have no use for more, and a billion laughs needs many. */
 const MAX_RULES_ALIAS_COUNT = 100;
 const RULE_FILE = /\.(ya?ml|json)$/i;
@@ -40,11 +45,12 @@ interface ParsedFile {
 /** Parses YAML or JSON text and keeps the positions of its nodes, for errors with lines. */
 export function parseRulesText(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const problems = [...doc.errors];
+  // prettyErrors would copy the offending line into every error: quadratic on one long bad line.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = doc.errors;
   if (problems.length) {
     const first = problems[0]!;
-    const line = first.linePos?.[0]?.line;
+    const line = lineCounter.linePos(first.pos[0]).line;
     throw new ConfigError(file, [`${line ? `line ${line}: ` : ''}not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`]);
   }
   let document: unknown;
@@ -147,7 +153,8 @@ export function loadPolicyRules(input: LoadPolicyInput): PolicyEngine {
   }
 
   const configFile = input.configFile ?? '(scan targets)';
-  const locations = targetRuleLocations(input.configFile);
+  // Lines of the config's own rules: only worth a second parse of the config when it has any.
+  const locations = (input.targets ?? []).some((target) => target.rules.length > 0) ? targetRuleLocations(input.configFile) : { defaults: 0 };
   const configIssues: string[] = [];
   (input.targets ?? []).forEach((target, targetIndex) => {
     const located = target.rules.map((rule, index) => {

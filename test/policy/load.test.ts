@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/model/errors.js';
-import { loadPolicyRules } from '../../src/policy/load.js';
+import { loadPolicyRules, MAX_RULES_FILE_BYTES } from '../../src/policy/load.js';
 import { repoRoot } from '../helpers/cli.js';
 import { tempDir } from '../helpers/git.js';
 
@@ -131,5 +131,24 @@ describe('loading rules', () => {
     const { file, issues } = issuesOf(() => loadPolicyRules({ configFile, targets, now }));
     expect(file).toBe(configFile);
     expect(issues).toEqual(['targets[0].rules[0].when.minSeverity (line 18): expected one of "critical", "high", "medium", "low", "unknown"']);
+  });
+});
+
+describe('loadPolicyRules: hostile rules files cost little', () => {
+  it('refuses a rules file over MAX_RULES_FILE_BYTES before parsing it, naming the file and the limit', () => {
+    const dir = rulesDir({ 'big.yaml': `rules:\n${'  - { action: ignore, reason: x, match: { vulnerability: CVE-1 } }\n'.repeat(3_000)}` });
+    const started = performance.now();
+    const { file, issues } = issuesOf(() => loadPolicyRules({ rulesDir: dir, now }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(file).toBe(join(dir, 'big.yaml'));
+    expect(issues).toEqual([expect.stringMatching(new RegExp(`^\\(root\\): the file is \\d+ bytes, over the ${MAX_RULES_FILE_BYTES}-byte limit$`))]);
+  });
+
+  it('reports a long line of bad YAML with its line, in linear time', () => {
+    const dir = rulesDir({ 'commas.yaml': `rules: [${','.repeat(100_000)}]\n` });
+    const started = performance.now();
+    const { issues } = issuesOf(() => loadPolicyRules({ rulesDir: dir, now }));
+    expect(issues[0]).toMatch(/^line 1: not valid YAML/);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
