@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveAnalyzer } from '../analyzers/registry.js';
+import picomatch from 'picomatch';
 import { errorMessage } from '../model/errors.js';
 
 /** A target's analyzer entry, as the schema allows it (analyzers/registry.ts resolves it). */
@@ -191,9 +192,34 @@ export function isRemoteUrl(repo: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
 }
 
+/**
+ * Why a path glob (`exclude`, `paths`, `sarif`) cannot work, or undefined. picomatch accepts
+ * nearly anything and quietly makes an unbalanced `[`, `(` or `{` literal, or a glob that matches
+ * nothing: an exclude that silently excludes nothing would read what the user meant to skip.
+ */
+export function globProblem(glob: string): string | undefined {
+  if (glob.trim() === '') return 'an empty glob';
+  let re: RegExp;
+  try {
+    re = picomatch.makeRe(glob, { dot: true, strictBrackets: true });
+  } catch (error) {
+    return `"${glob}" is not a valid glob: ${errorMessage(error)}`;
+  }
+  if (re.source === '$^') return `"${glob}" is not a valid glob: it can match no path`;
+  return undefined;
+}
+
+function checkGlobs(globs: readonly string[] | undefined, at: string, errors: string[]): void {
+  (globs ?? []).forEach((glob, index) => {
+    const problem = globProblem(glob);
+    if (problem) errors.push(`${at}[${index}]: ${problem}`);
+  });
+}
+
 function normalize(raw: RawConfig, file: string, errors: string[], warnings: string[]): Config {
   const base = dirname(file);
   const defaults = raw.defaults ?? {};
+  for (const key of ['exclude', 'paths', 'sarif'] as const) checkGlobs(defaults[key], `defaults.${key}`, errors);
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
   const seen = new Map<string, number>();
   const orgs: OrgConfig[] = [];
@@ -228,6 +254,7 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
       kind = 'sbom';
       path = absolute(target.sbom);
     }
+    for (const key of ['exclude', 'paths', 'sarif'] as const) checkGlobs(target[key], `targets[${index}].${key}`, errors);
     const analyzers = target.analyzers ?? defaults.analyzers ?? [];
     analyzers.forEach((entry, position) => {
       try {

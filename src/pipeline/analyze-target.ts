@@ -74,7 +74,8 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
       // Findings of an analyzer Sieve ran belong to that analyzer's stage, whatever the log calls its driver.
       const findings = tool ? imported.findings.map((finding) => ({ ...finding, source: tool })) : imported.findings;
       result.findings.push(...toIncoming(findings));
-      result.warnings.push(...imported.errors.map((error) => `${sourceName}: ${error}`));
+      // Each error names its log already.
+      result.warnings.push(...imported.errors);
       for (const importedTool of imported.tools) {
         result.tools.push(importedTool.name.toLowerCase());
         if (importedTool.version) result.toolVersions[importedTool.name.toLowerCase()] = importedTool.version;
@@ -119,7 +120,7 @@ export async function analyzeTarget(target: TargetConfig, checkout: TargetChecko
   const sarifFiles = findSarifFiles(checkout.dir, target.sarif);
   for (const glob of unmatchedGlobs(target.sarif, sarifFiles)) {
     // Absence of evidence is not a fix: a log that is not there says nothing about which findings are gone.
-    result.failures.push({ stage: 'sarif', source: 'code:*', message: `"${glob}" (sarif) matched no file in the checkout; code findings stay as they were` });
+    result.failures.push({ stage: 'sarif', scope: { kind: 'code' }, message: `"${glob}" (sarif) matched no file in the checkout; code findings stay as they were` });
   }
   for (const file of sarifFiles.slice(0, MAX_SARIF_FILES)) {
     const text = readConfined(checkout.dir, file, MAX_SARIF_BYTES);

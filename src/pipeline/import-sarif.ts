@@ -61,8 +61,9 @@ export function importSarifRun(request: ImportRequest): ImportResult {
         tools.add(tool.name.toLowerCase());
         if (tool.version) toolVersions[tool.name.toLowerCase()] = tool.version;
       }
+      // Each error names its log already.
       for (const error of imported.errors) {
-        request.logger.warn(`${file.name}: ${error}`);
+        request.logger.warn(error);
         warnings.push(error);
       }
     } catch (error) {

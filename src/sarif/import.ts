@@ -38,7 +38,7 @@ export interface SarifImport {
   findings: Finding[];
   /** One entry per distinct tool (driver name lowercased, as in Finding.source) and version. */
   tools: Array<{ name: string; version?: string }>;
-  /** Results that were dropped and why; the rest of the log was still imported. */
+  /** Results that were dropped and why, each naming the log (`evil.sarif: …`); the rest of the log was still imported. */
   errors: string[];
 }
 
@@ -88,7 +88,7 @@ class Importer {
   }
 
   finish(): SarifImport {
-    if (this.droppedErrors > 0) this.errors.push(`${this.droppedErrors} more errors not shown`);
+    if (this.droppedErrors > 0) this.errors.push(`${this.options.sourceName}: ${this.droppedErrors} more errors not shown`);
     return { findings: this.findings, tools: [...this.tools.values()], errors: this.errors };
   }
 

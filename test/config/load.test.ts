@@ -82,3 +82,24 @@ describe('loadConfig', () => {
     expect(jsonPath('')).toBe('(root)');
   });
 });
+
+describe('loadConfig: path globs', () => {
+  it('rejects an exclude, paths or sarif glob that cannot work, naming it and its JSON path', () => {
+    const { errors, config } = load({
+      defaults: { exclude: ['docs/**', 'vendor/['] },
+      targets: [{ name: 'a', path: '.', exclude: ['{a,b', 'ok/**'], paths: ['src/(x'], sarif: ['[z-a]'] }],
+    });
+    expect(config).toBeUndefined();
+    expect(errors).toEqual([
+      expect.stringMatching(/^defaults\.exclude\[1\]: "vendor\/\[" is not a valid glob: Missing closing: "\]"/),
+      expect.stringMatching(/^targets\[0\]\.exclude\[0\]: "\{a,b" is not a valid glob: Missing closing: "\}"/),
+      expect.stringMatching(/^targets\[0\]\.paths\[0\]: "src\/\(x" is not a valid glob: Missing closing: "\)"/),
+      'targets[0].sarif[0]: "[z-a]" is not a valid glob: it can match no path',
+    ]);
+  });
+
+  it('keeps ordinary globs', () => {
+    const { errors } = load({ targets: [{ name: 'a', path: '.', exclude: ['docs/**', '**/*.min.js', '!keep/**', '[abc]/x', '{a,b}/**'] }] });
+    expect(errors).toEqual([]);
+  });
+});

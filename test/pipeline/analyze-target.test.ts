@@ -27,7 +27,7 @@ describe('analyzeTarget: sarif globs', () => {
     copyFileSync(join(repoRoot, 'fixtures/sarif/eslint/app.sarif'), join(dir, 'ci', 'eslint.sarif'));
     const analysis = await analyzeTarget(target(['ci/*.sarif', 'artifacts/codeql-*.sarif']), { dir, commit: '' } as never, join(dir, '.tmp'));
     expect(analysis.failures).toEqual([
-      { stage: 'sarif', source: 'code:*', message: '"artifacts/codeql-*.sarif" (sarif) matched no file in the checkout; code findings stay as they were' },
+      { stage: 'sarif', scope: { kind: 'code' }, message: '"artifacts/codeql-*.sarif" (sarif) matched no file in the checkout; code findings stay as they were' },
     ]);
     expect(analysis.tools).toEqual(['eslint']);
   });
@@ -38,5 +38,18 @@ describe('analyzeTarget: sarif globs', () => {
     const analysis = await analyzeTarget(target(['ci/*.sarif']), { dir, commit: '' } as never, join(dir, '.tmp'));
     expect(analysis.failures).toHaveLength(1);
     expect(analysis.findings).toEqual([]);
+  });
+
+  it('names the log once in each warning about a dropped result', async () => {
+    const dir = tempDir();
+    temps.push(dir);
+    mkdirSync(join(dir, 'ci'));
+    copyFileSync(join(repoRoot, 'fixtures/sarif/unsafe/base-climbs-out.sarif'), join(dir, 'ci', 'evil.sarif'));
+    const analysis = await analyzeTarget(target(['ci/*.sarif']), { dir, commit: '' } as never, join(dir, '.tmp'));
+    expect(analysis.warnings.length).toBeGreaterThan(0);
+    for (const warning of analysis.warnings) {
+      expect(warning.startsWith('ci/evil.sarif: ')).toBe(true);
+      expect(warning).not.toContain('ci/evil.sarif: ci/evil.sarif');
+    }
   });
 });
