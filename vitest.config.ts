@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing built and gives feedback in seconds (`npm run test:unit`);
+// Three projects: `fuzz` (test/fuzz/) needs nothing built either; `unit` needs nothing built and gives feedback in seconds (`npm run test:unit`);
 // `e2e` runs the built CLI (bin/sieve.js → dist/), so only it builds dist/ first.
 export default defineConfig({
   test: {
@@ -10,6 +10,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/fuzz/**'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        // The fuzz suite: 1,000 mutated inputs per parser (test/fuzz/); `npm run fuzz` runs 10,000.
+        test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 240_000 },
       },
       {
         extends: true,
