@@ -62,6 +62,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
   SQLITE_FULL: 'the disk holding the store is full',
   SQLITE_READONLY: 'the store is read-only',
   SQLITE_CORRUPT: 'the store is damaged',
+  SQLITE_NOTADB: 'the store is not a SQLite database',
   SQLITE_BUSY: 'the store is in use by another process',
 };
 

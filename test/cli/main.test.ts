@@ -6,8 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { repoRoot } from '../helpers/cli.js';
+import { describeError, main } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/git.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -44,14 +43,25 @@ describe('sieve: errors a user sees', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a full disk is said in words, without a stack trace unless --debug (exit 3)', async () => {
-    const app = join(repoRoot, 'fixtures/example-app');
-    const plain = await run(['sbom', app, '-o', '/dev/full'], repoRoot);
+  it('a full disk is said in words', () => {
+    let full: unknown;
+    try {
+      // A real ENOSPC: /dev/full refuses every write (written in place, never replaced).
+      writeFileSync('/dev/full', 'x');
+    } catch (error) {
+      full = error;
+    }
+    expect(describeError(full)).toMatch(/^no space left on the device: ENOSPC: no space left on device/);
+  });
+
+  it('an error Sieve did not expect is one line without a stack trace, unless --debug (exit 3)', async () => {
+    const home = tempDir();
+    writeFileSync(join(home, 'sieve.db'), 'this is not a database, it is a text file of some length '.repeat(100));
+    const plain = await run(['--home', home, 'findings'], home);
     expect(plain.code).toBe(3);
-    expect(plain.stderr).toMatch(/^sieve: no space left on the device: ENOSPC: no space left on device/);
-    expect(plain.stderr).not.toMatch(/\n\s+at /);
-    const debug = await run(['--debug', 'sbom', app, '-o', '/dev/full'], repoRoot);
+    expect(plain.stderr).toBe('sieve: the store is not a SQLite database: file is not a database\n');
+    const debug = await run(['--home', home, '--debug', 'findings'], home);
     expect(debug.code).toBe(3);
-    expect(debug.stderr).toMatch(/\n\s+at /);
+    expect(debug.stderr).toMatch(/^sieve: the store is not a SQLite database: file is not a database\n.*\n\s+at /s);
   });
 });
