@@ -11,11 +11,11 @@ import { PolicyEngine } from './evaluate.js';
 import { compileRule, conflictIssues, pathText, validateRule, validateRulesDocument, type CompiledRule, type RawRule, type RuleIssue } from './rules.js';
 
 /**
- * Rules are written by hand (about 300 bytes a rule, so some 400 a file; rules/ holds any number
+ * Rules are written by hand (about 300 bytes a rule, so some 200 a file; rules/ holds any number
  * of files). The YAML document parser that gives every issue its line costs 10-20 µs a character
  * on hostile text, so this bound keeps one file near a second at worst.
  */
-export const MAX_RULES_FILE_BYTES = 128 * 1024;
+export const MAX_RULES_FILE_BYTES = 64 * 1024;
 /** YAML aliases a rules file may expand: rules have no use for more, and a billion laughs needs many. */
 const MAX_RULES_ALIAS_COUNT = 100;
 const RULE_FILE = /\.(ya?ml|json)$/i;

@@ -145,7 +145,7 @@ describe('loadPolicyRules: hostile rules files cost little', () => {
   });
 
   it('reports a long line of bad YAML with its line, in linear time', () => {
-    const dir = rulesDir({ 'commas.yaml': `rules: [${','.repeat(100_000)}]\n` });
+    const dir = rulesDir({ 'commas.yaml': `rules: [${','.repeat(60_000)}]\n` });
     const started = performance.now();
     const { issues } = issuesOf(() => loadPolicyRules({ rulesDir: dir, now }));
     expect(issues[0]).toMatch(/^line 1: not valid YAML/);

@@ -30,10 +30,11 @@ function seqItems(node: unknown): unknown[] {
 }
 
 /**
- * Workflows are hand-written and small (a few KB; the largest public ones near 60 KB). The YAML
- * document parser costs about 10 µs a character, so a bound keeps a hostile file under a second.
+ * Workflows and actions are written by hand and small (a few KB). The YAML document parser that
+ * gives each `uses:` its line costs about 10 µs a character, so this bound keeps a hostile file
+ * near half a second; a larger one is a failed read of that file, never a silent skip.
  */
-export const MAX_WORKFLOW_BYTES = 128 * 1024;
+export const MAX_WORKFLOW_BYTES = 64 * 1024;
 
 export function parseWorkflow(content: string, path: string): ExtractResult {
   // Characters first: cheap, and never fewer than the bytes' count would allow through.
