@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { describeError, main } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/git.js';
+import { bombZip } from '../helpers/zip.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
@@ -63,5 +64,17 @@ describe('sieve: errors a user sees', () => {
     const debug = await run(['--home', home, '--debug', 'findings'], home);
     expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/^sieve: the store is not a SQLite database: file is not a database\n.*\n\s+at /s);
+  });
+});
+
+describe('sieve db import: a zip bomb', () => {
+  it('is refused with the file and the limit named, exit 3, and no stack trace', async () => {
+    const dir = tempDir();
+    const zip = join(dir, 'all.zip');
+    writeFileSync(zip, bombZip(40, 15 * 1024 * 1024));
+    const result = await run(['--home', join(dir, 'home'), 'db', 'import', zip], dir);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${zip}: archive unpacks to 629145600 bytes, over the 536870912-byte limit per archive (MAX_ARCHIVE_UNPACKED_BYTES)`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
