@@ -162,7 +162,14 @@ function runExtractor(
   result: InventoryResult,
   skipEcosystems: readonly string[],
 ): void {
-  const fail = (message: string) => result.errors.push({ path: relativePath, extractor: extractor.id, ecosystem: extractor.ecosystem, message });
+  // The error is reported under its path: a message that starts with the path says it once.
+  const fail = (message: string) =>
+    result.errors.push({
+      path: relativePath,
+      extractor: extractor.id,
+      ecosystem: extractor.ecosystem,
+      message: message.startsWith(`${relativePath}: `) ? message.slice(relativePath.length + 2) : message,
+    });
   let content: string;
   try {
     const size = lstatSync(join(root, relativePath)).size;

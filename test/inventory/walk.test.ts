@@ -220,7 +220,8 @@ describe('inventoryDirectory', () => {
         path: 'big/requirements.txt',
         extractor: 'pypi/requirements-txt',
         ecosystem: 'PyPI',
-        message: `big/requirements.txt: ${Buffer.byteLength(big)} bytes is over the ${limit}-byte limit for this input`,
+        // Reported under its path, so the message does not say it again (summary: "inventory big/requirements.txt: …").
+        message: `${Buffer.byteLength(big)} bytes is over the ${limit}-byte limit for this input`,
       },
     ]);
     expect(paths(result)).toEqual(['package-lock.json npm/package-lock 1', 'small/requirements.txt pypi/requirements-txt 1']);
