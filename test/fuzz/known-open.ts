@@ -18,47 +18,4 @@ export interface KnownOpen {
   why: string;
 }
 
-/** The longest line of a text, in one pass. */
-function longestLine(text: string): number {
-  let longest = 0;
-  let start = 0;
-  for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', start)) {
-    const stop = end < 0 ? text.length : end;
-    longest = Math.max(longest, stop - start);
-    if (end < 0) return longest;
-    start = end + 1;
-  }
-}
-
-export const knownOpen: KnownOpen[] = [
-  {
-    target: 'go/go-mod',
-    skipInput: (text) => /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(text),
-    why: 'go.mod lexer stops advancing on \\v, U+00A0, U+2028, BOM (i13a: go.mod lexer)',
-  },
-  {
-    target: 'pypi/requirements-txt',
-    skipInput: (text) => longestLine(text) > 256,
-    why: 'comment regex in logicalLines is quadratic in a long line (i13a: requirements logicalLines)',
-  },
-  {
-    target: 'npm/package-lock',
-    skipMutations: ['deep-nesting'],
-    why: 'v1 dependency chains are copied per level (i13a: deep v1 package-lock)',
-  },
-  ...['npm/*', 'pypi/*', 'github-actions/*'].map((target) => ({
-    target,
-    error: /URIError|URI malformed/,
-    why: 'lone surrogates in names reach encodeURIComponent (i13a: lone surrogates/URIError)',
-  })),
-  ...['pypi/*', 'nuget/*', 'packagist/*'].map((target) => ({
-    target,
-    error: /Invalid regular expression/,
-    why: 'regular expressions built from file content (i13a: RegExp-from-content)',
-  })),
-  ...['sbom-input/*', 'maven/*'].map((target) => ({
-    target,
-    error: /fast-xml-parser/,
-    why: "fast-xml-parser's own errors are not wrapped in ParseError (i13a: fast-xml-parser wrapping)",
-  })),
-];
+export const knownOpen: KnownOpen[] = [];
