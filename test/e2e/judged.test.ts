@@ -88,8 +88,11 @@ describe('one judged finding across every output', () => {
     const codeScanning = JSON.parse(readFileSync(join(runDir, 'targets', 'app', 'code-scanning.sarif'), 'utf8')) as {
       runs: Array<{ results: Array<{ properties: Record<string, string>; suppressions?: Array<{ status: string; justification: string }> }> }>;
     };
-    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as { targets: Array<{ counts: Record<string, number>; warnings: string[] }> };
-    return { ...result, newItems, codeScanning, counts: summary.targets[0]!.counts, warnings: summary.targets[0]!.warnings };
+    const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as {
+      targets: Array<{ status: string; counts: Record<string, number>; errors: string[]; warnings: string[] }>;
+    };
+    const target = summary.targets[0]!;
+    return { ...result, newItems, codeScanning, status: target.status, counts: target.counts, errors: target.errors, warnings: target.warnings };
   }
 
   /** Everything each output says of one finding at a time. */
@@ -230,9 +233,11 @@ describe('one judged finding across every output', () => {
     app.remove('ci/codeql.sarif');
     app.commit('CI artifact not published this time');
     const result = await scan('2026-11-10T03:00:00Z');
-    expect(result.code).toBe(0);
+    // Issue 13: a configured sarif glob that matches nothing is a failed read, so the target is partial (exit 3).
+    expect(result.code).toBe(3);
+    expect(result.status).toBe('partial');
     expect(result.counts).toMatchObject({ fixed: 0, open: 1 });
-    expect(result.warnings).toContain('codeql: no output was read in this run, so its 1 open finding(s) keep their state');
+    expect(result.errors).toContain('sarif: "ci/*.sarif" (sarif) matched no file in the checkout; code findings stay as they were');
     expect(findings('2026-11-10T04:00:00Z', ['--target', 'app', '--state', 'open']).map((finding) => finding.id)).toEqual([codeId]);
   });
 });
