@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { loadConfig } from '../../src/config/load.js';
+import { parseLockfile } from '../../src/inventory/parse-file.js';
 import { extractors } from '../../src/inventory/registry.js';
 import type { Extractor } from '../../src/inventory/types.js';
 import { readConfined } from '../../src/inventory/walk.js';
@@ -77,10 +78,12 @@ export function extractorTargets(): FuzzTarget[] {
     return {
       name: extractor.id,
       seeds: extractorSeeds(extractor, fixtureFiles),
-      // A sibling read returns the same hostile text: includes of includes, and loops, are exercised too.
+      // As the walker runs it (shared checks, then the parser). A sibling read returns the same
+      // hostile text, as a checkout could (includes of includes, loops); like a file system, only
+      // for names a file can have, and a few times.
       run: (text: string) => {
         let reads = 0;
-        return extractor.parse(text, path, () => (++reads <= 3 ? text : undefined));
+        return parseLockfile(extractor, text, path, (sibling) => (sibling.length <= 255 && ++reads <= 3 ? text : undefined));
       },
     };
   });
