@@ -228,6 +228,7 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
     if (isOrg(entry)) {
       const twice = orgs.findIndex((org) => org.org.toLowerCase() === entry.org.toLowerCase());
       if (twice >= 0) errors.push(`targets[${index}].org: "${entry.org}" is listed twice`);
+      for (const key of ['include', 'exclude', 'paths', 'sarif'] as const) checkGlobs(entry[key], `targets[${index}].${key}`, errors);
       orgs.push(normalizeOrg(entry, defaults, index, errors));
       return;
     }

@@ -103,3 +103,10 @@ describe('loadConfig: path globs', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('loadConfig: organisation globs', () => {
+  it('rejects an organisation include or exclude glob that cannot work', () => {
+    const { errors } = load({ targets: [{ org: 'example', include: ['app-['], exclude: ['ok-*'] }] });
+    expect(errors).toEqual([expect.stringMatching(/^targets\[0\]\.include\[0\]: "app-\[" is not a valid glob: Missing closing/)]);
+  });
+});
