@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { OutputError } from '../model/errors.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
@@ -31,7 +31,26 @@ function failure(path: string, error: unknown): OutputError {
  * OutputError (exit 2) naming the path; a reader never sees half a file.
  */
 export function writeOutputFile(path: string, text: string): void {
-  if (lstat(path)?.isDirectory()) throw new OutputError(path, 'is a folder; -o names a file');
+  const link = lstat(path);
+  if (link?.isDirectory()) throw new OutputError(path, 'is a folder; -o names a file');
+  if (link !== undefined && !link.isFile()) {
+    // A device, a pipe or a symbolic link (`-o /dev/stdout`, `-o /dev/null`, a named pipe, a link
+    // to a file): write through it. A temp file renamed over it would replace the device or link.
+    let target: Stats | undefined;
+    try {
+      target = statSync(path);
+    } catch {
+      target = undefined;
+    }
+    if (target?.isDirectory()) throw new OutputError(path, 'is a folder; -o names a file');
+    try {
+      if (target?.isFile()) writeFileAtomic(realpathSync(path), text);
+      else writeFileSync(path, text);
+    } catch (error) {
+      throw failure(path, error);
+    }
+    return;
+  }
   requireParentFolder(path);
   try {
     writeFileAtomic(path, text);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SITE_MARKER, replaceSiteFolder, writeOutputFile } from '../../src/cli/output.js';
@@ -66,5 +66,18 @@ describe('outputs that never destroy', () => {
     expect(readFileSync(join(root, 'diff.md'), 'utf8')).toBe('text');
     expect(() => writeOutputFile(root, 'text')).toThrow(`${root}: is a folder`);
     expect(() => writeOutputFile(join(root, 'no', 'x.md'), 'text')).toThrow(`the folder ${join(root, 'no')} does not exist`);
+  });
+
+  it('-o through a device or a symbolic link writes through it and never replaces it', () => {
+    // /dev/null is a character device: a temp file renamed over it would replace the device.
+    writeOutputFile('/dev/null', 'discarded\n');
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
+
+    const dir = tempDir('sieve-output-link-');
+    writeFileSync(join(dir, 'real.md'), 'old');
+    symlinkSync(join(dir, 'real.md'), join(dir, 'link.md'));
+    writeOutputFile(join(dir, 'link.md'), 'new');
+    expect(lstatSync(join(dir, 'link.md')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.md'), 'utf8')).toBe('new');
   });
 });
