@@ -99,8 +99,43 @@ export function readConfined(root: string, relativePath: string, maxBytes = DEFA
   return stripBom(readFileSync(current, 'utf8'));
 }
 
+/**
+ * What the walk reads from: a directory on disk, or a commit's tree read from git's object store
+ * (tree-source.ts). Either way the same rules pick the files.
+ */
+export interface TreeSource {
+  /** The entries of a repo-relative folder ('' is the top); throws when it cannot be read. */
+  list(dir: string): Array<{ name: string; kind: 'file' | 'directory' | 'symlink' | 'other' }>;
+  /** A regular file's text (BOM removed); throws (InputTooLargeError…) when it cannot be read. */
+  read(relativePath: string, maxBytes: number): string;
+  /** Another file for an extractor, confined like readConfined; undefined when it cannot be read. */
+  readOptional(relativePath: string, maxBytes: number): string | undefined;
+}
+
+/** The files of a directory on disk; symlinks are listed as such and never followed. */
+export function directorySource(root: string): TreeSource {
+  return {
+    list: (dir) =>
+      readdirSync(join(root, dir), { withFileTypes: true }).map((entry) => ({
+        name: entry.name,
+        kind: entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other',
+      })),
+    read: (relativePath, maxBytes) => {
+      const size = lstatSync(join(root, relativePath)).size;
+      if (size > maxBytes) throw new InputTooLargeError(relativePath, size, maxBytes);
+      return stripBom(readFileSync(join(root, relativePath), 'utf8'));
+    },
+    readOptional: (relativePath, maxBytes) => readConfined(root, relativePath, maxBytes),
+  };
+}
+
 /** Walks the checkout once and runs every extractor on the files it claims. */
 export function inventoryDirectory(root: string, options: WalkOptions = {}): InventoryResult {
+  return inventoryTree(directorySource(root), options);
+}
+
+/** Walks a tree once and runs every extractor on the files it claims. */
+export function inventoryTree(source: TreeSource, options: WalkOptions = {}): InventoryResult {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const matchers = matchersFor(options.skipEcosystems ?? []);
@@ -120,7 +155,7 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
     const dir = pending.pop() as string;
     let entries;
     try {
-      entries = readdirSync(join(root, dir), { withFileTypes: true });
+      entries = source.list(dir);
     } catch (error) {
       result.warnings.push(`${dir || '.'}: cannot read directory: ${errorMessage(error)}`);
       continue;
@@ -129,15 +164,15 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
     for (const entry of entries) {
       const relativePath = dir ? `${dir}/${entry.name}` : entry.name;
       // Symlinks are never followed: they could point out of the checkout.
-      if (entry.isSymbolicLink()) continue;
+      if (entry.kind === 'symlink') continue;
       if (excluded(relativePath)) continue;
-      if (entry.isDirectory()) {
+      if (entry.kind === 'directory') {
         if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
         if (!options.includeTestFixtures && TEST_FIXTURE_DIRECTORIES.has(entry.name)) continue;
         if (mayContain(relativePath)) pending.push(relativePath);
         continue;
       }
-      if (!entry.isFile()) continue;
+      if (entry.kind !== 'file') continue;
       if (++visited > maxFiles) {
         result.warnings.push(`stopped after ${maxFiles} files: the tree is larger than Sieve reads`);
         pending.length = 0;
@@ -146,7 +181,7 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
       if (!within(relativePath)) continue;
       for (const { extractor, matches } of matchers) {
         if (!matches(relativePath, entry.name)) continue;
-        runExtractor(root, relativePath, extractor, maxBytes, result, options.skipEcosystems ?? []);
+        runExtractor(source, relativePath, extractor, maxBytes, result, options.skipEcosystems ?? []);
       }
     }
   }
@@ -155,7 +190,7 @@ export function inventoryDirectory(root: string, options: WalkOptions = {}): Inv
 }
 
 function runExtractor(
-  root: string,
+  source: TreeSource,
   relativePath: string,
   extractor: Extractor,
   maxBytes: number,
@@ -172,15 +207,13 @@ function runExtractor(
     });
   let content: string;
   try {
-    const size = lstatSync(join(root, relativePath)).size;
-    if (size > maxBytes) throw new InputTooLargeError(relativePath, size, maxBytes);
-    content = stripBom(readFileSync(join(root, relativePath), 'utf8'));
+    content = source.read(relativePath, maxBytes);
   } catch (error) {
     fail(errorMessage(error));
     return;
   }
   // Extractors name other files by repo-relative path (they join their own folder themselves).
-  const readSibling = (path: string) => readConfined(root, path, maxBytes);
+  const readSibling = (path: string) => source.readOptional(path, maxBytes);
   try {
     const extracted = parseLockfile(extractor, content, relativePath, readSibling);
     const packages = skipEcosystems.length ? extracted.packages.filter((pkg) => !skipEcosystems.includes(pkg.ecosystem)) : extracted.packages;

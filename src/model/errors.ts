@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'SIEVE_OSV'
   | 'SIEVE_STORE'
   | 'SIEVE_NOT_FOUND'
-  | 'SIEVE_NETWORK';
+  | 'SIEVE_NETWORK'
+  | 'SIEVE_NOT_LOADED';
 
 export class SieveError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkoutDirectory, checkoutRepository, CheckoutError, isLocalGitRepository, type Checkout } from '../checkout/clone.js';
+import { checkoutDirectory, CheckoutError, isLocalGitRepository, openCommit, type Checkout, type GitCommitView } from '../checkout/clone.js';
+import type { ResolvedRef } from '../checkout/refs.js';
 import { isRemoteUrl, type TargetConfig } from '../config/load.js';
 
 export interface TargetCheckout extends Checkout {
@@ -8,10 +9,17 @@ export interface TargetCheckout extends Checkout {
   sbomFile?: string;
   /** SBOM targets: what the SBOM describes (set by the inventory step). */
   subject?: string;
+  /** Git targets: the commit in the object store; `dir` is empty until a worktree is materialised. */
+  git?: GitCommitView;
+}
+
+/** Whether a target needs its files on disk: analyzers run on files, SARIF globs match files. */
+export function needsWorktree(target: TargetConfig): boolean {
+  return target.analyzers.length > 0 || target.sarif.length > 0;
 }
 
 /** Gets a target's files in place: a git checkout at a resolved commit, a directory, or an SBOM file. */
-export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean } = {}): Promise<TargetCheckout> {
+export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean; resolved?: ResolvedRef } = {}): Promise<TargetCheckout> {
   switch (target.kind) {
     case 'repo': {
       const repo = target.repo as string;
@@ -19,14 +27,27 @@ export async function checkoutTarget(target: TargetConfig, home: string, options
         // A local path without git history is scanned as a plain directory.
         return checkoutDirectory(repo);
       }
-      return checkoutRepository({
+      const git = await openCommit({
         repo,
         ref: target.ref,
         cacheDir: join(home, 'cache'),
-        worktreeDir: join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_')),
         // Local repositories are read without network even when offline.
         offline: options.offline === true && isRemoteUrl(repo),
+        resolved: options.resolved,
       });
+      const checkout: TargetCheckout = { dir: '', commit: git.commit, ref: git.ref, git };
+      if (needsWorktree(target)) {
+        const dir = join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_'));
+        try {
+          await git.materialise(dir);
+        } catch (error) {
+          await git.close();
+          throw error;
+        }
+        checkout.dir = dir;
+        checkout.temporary = true;
+      }
+      return checkout;
     }
     case 'directory':
       return checkoutDirectory(target.path as string);

@@ -5,7 +5,8 @@ import type { TargetConfig } from '../config/load.js';
 import { extractors } from '../inventory/registry.js';
 import { parseLockfile } from '../inventory/parse-file.js';
 import { sbomSubject } from '../inventory/sbom-input/subject.js';
-import { DEFAULT_MAX_FILE_BYTES, inventoryDirectory, type InventoriedFile } from '../inventory/walk.js';
+import { MemoryTreeSource, type LoadedContent } from '../inventory/tree-source.js';
+import { DEFAULT_MAX_FILE_BYTES, inventoryDirectory, inventoryTree, type InventoryResult, type InventoriedFile, type WalkOptions } from '../inventory/walk.js';
 import { errorMessage, InputTooLargeError, ParseError } from '../model/errors.js';
 import type { Package, StageFailure } from '../model/types.js';
 import type { InventorySnapshot } from '../store/findings.js';
@@ -59,8 +60,43 @@ function inventorySbom(checkout: TargetCheckout): TargetInventory & { subject: s
   };
 }
 
+/** Rounds of reading: lockfiles first, then files they include (`-r other.txt`, a parent pom), and so on. */
+const MAX_READ_ROUNDS = 5;
+
+/**
+ * A git target's inventory from the object store: the walk runs over the commit's tree, and the
+ * blobs it asks for are read (one prefetch, one cat-file process) before it walks again.
+ */
+async function inventoryCommit(checkout: TargetCheckout, options: WalkOptions): Promise<InventoryResult> {
+  const git = checkout.git as NonNullable<TargetCheckout['git']>;
+  const oids = new Map<string, string>();
+  const files = [];
+  for (const entry of git.entries) {
+    if (entry.type !== 'blob' && entry.type !== 'commit') continue;
+    oids.set(entry.path, entry.oid);
+    files.push({ path: entry.path, mode: entry.mode });
+  }
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const loaded = new Map<string, LoadedContent>();
+  for (let round = 1; ; round++) {
+    const source = new MemoryTreeSource(files, loaded);
+    const result = inventoryTree(source, options);
+    const wanted = [...source.wanted].filter((path) => !loaded.has(path) && oids.has(path));
+    if (wanted.length === 0 || round > MAX_READ_ROUNDS) return result;
+    await git.prefetch([...new Set(wanted.map((path) => oids.get(path) as string))]);
+    for (const path of wanted) {
+      try {
+        const read = await git.read(oids.get(path) as string, maxBytes);
+        loaded.set(path, 'missing' in read ? { unreadable: `${path}: the blob is not in the repository` } : read);
+      } catch (error) {
+        loaded.set(path, { unreadable: `${path}: ${errorMessage(error)}` });
+      }
+    }
+  }
+}
+
 /** Lockfiles and manifests of a checkout, or the packages of an SBOM target. */
-export function inventoryTarget(target: TargetConfig, checkout: TargetCheckout): TargetInventory {
+export async function inventoryTarget(target: TargetConfig, checkout: TargetCheckout): Promise<TargetInventory> {
   if (checkout.sbomFile) {
     try {
       const result = inventorySbom(checkout);
@@ -78,12 +114,13 @@ export function inventoryTarget(target: TargetConfig, checkout: TargetCheckout):
       };
     }
   }
-  const result = inventoryDirectory(checkout.dir, {
+  const options: WalkOptions = {
     paths: target.paths,
     exclude: target.exclude,
     includeTestFixtures: target.includeTestFixtures,
     skipEcosystems: target.skipEcosystems,
-  });
+  };
+  const result = checkout.git ? await inventoryCommit(checkout, options) : inventoryDirectory(checkout.dir, options);
   const lockfiles = new Map<string, string[]>();
   for (const file of result.files) lockfiles.set(file.path, lockfiles.get(file.path) ?? []);
   for (const pkg of result.packages) lockfiles.get(pkg.location.path)?.push(pkg.purl);

@@ -331,7 +331,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
 
   try {
     // inventory
-    const inventory = inventoryTarget(target, checkout);
+    const inventory = await inventoryTarget(target, checkout);
     evidence.subject = checkout.subject;
     evidence.failures.push(...inventory.failures);
     evidence.warnings.push(...inventory.warnings);
@@ -369,6 +369,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     evidence.fatal = { stage: 'scan', scope: { kind: 'target' }, message };
   } finally {
     // The mirror stays in the cache; a worktree is cheap to make again and costs disk per target.
+    await checkout.git?.close();
     if (checkout.temporary) rmSync(checkout.dir, { recursive: true, force: true });
   }
   return finish();

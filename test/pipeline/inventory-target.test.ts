@@ -47,9 +47,10 @@ describe('inventoryTarget: a file Sieve could not read keeps its findings open',
   afterEach(() => store.close());
 
   /** Inventories the directory and records one run, with the finding when jinja2 2.4.1 was read. */
-  function scan(requirements: string) {
+  async function scan(requirements: string) {
     writeFileSync(join(dir, 'requirements.txt'), requirements);
-    const inventory = inventoryTarget(target(dir), { dir, commit: 'none' } as TargetCheckout);
+    // Async since git targets read their blobs from the object store; a directory reads in place.
+    const inventory = await inventoryTarget(target(dir), { dir, commit: 'none' } as TargetCheckout);
     const findings = inventory.packages.some((pkg) => pkg.purl === 'pkg:pypi/jinja2@2.4.1') ? [{ finding: jinjaFinding() }] : [];
     run += 1;
     const runId = `run-${run}`;
@@ -68,9 +69,9 @@ describe('inventoryTarget: a file Sieve could not read keeps its findings open',
     ['a whitespace-only file', '  \n\n'],
     ['a Git LFS pointer', 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 42\n'],
     ['a line over maxLineLength', `jinja2==2.4.1 ${' '.repeat(70_000)}# pinned\n`],
-  ])('%s: the target says why, and the finding is not fixed', (_label, content) => {
-    expect(scan('jinja2==2.4.1\n').transitions).toEqual(['new']);
-    const { inventory, transitions } = scan(content);
+  ])('%s: the target says why, and the finding is not fixed', async (_label, content) => {
+    expect((await scan('jinja2==2.4.1\n')).transitions).toEqual(['new']);
+    const { inventory, transitions } = await scan(content);
     expect(inventory.failures).toHaveLength(1);
     expect(inventory.failures[0]).toMatchObject({ stage: 'inventory', scope: { kind: 'dependencies', lockfile: 'requirements.txt' } });
     expect(inventory.failures[0]?.message).toMatch(/^requirements\.txt: (the file is empty|the file is a Git LFS pointer|line 1 is \d+ characters long)/);
@@ -78,9 +79,9 @@ describe('inventoryTarget: a file Sieve could not read keeps its findings open',
     expect(openCount()).toBe(1);
   });
 
-  it('a file read whole that no longer lists the package is evidence: the finding is fixed', () => {
-    scan('jinja2==2.4.1\n');
-    const { inventory, transitions } = scan('# no dependencies any more\n');
+  it('a file read whole that no longer lists the package is evidence: the finding is fixed', async () => {
+    await scan('jinja2==2.4.1\n');
+    const { inventory, transitions } = await scan('# no dependencies any more\n');
     expect(inventory.failures).toEqual([]);
     expect(transitions).toEqual(['fixed']);
     expect(openCount()).toBe(0);
