@@ -133,7 +133,10 @@ export async function resolveRemoteRef(repo: string, ref: string | undefined, op
   } else if (options.offline) {
     return undefined;
   }
-  const refs = parseLsRemote(await git(['ls-remote', '--symref', '--', repo]));
+  if (ref !== undefined && /^[0-9a-f]{40}$/.test(ref)) return pickRef(new Map(), ref);
+  // Only the refs that can answer: a hosted repository may have many thousands (pull requests).
+  const patterns = ref === undefined ? ['HEAD'] : [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/tags/${ref}^{}`];
+  const refs = parseLsRemote(await git(['ls-remote', '--symref', '--', repo, ...patterns]));
   const resolved = pickRef(refs, ref);
   if (!resolved && ref !== undefined && !/^[0-9a-f]{7,40}$/.test(ref)) throw new CheckoutError(`ref "${ref}" not found in the repository`);
   if (!resolved && ref === undefined) throw new CheckoutError('the repository has no default branch (is it empty?)');

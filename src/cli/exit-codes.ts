@@ -12,7 +12,9 @@ export function exitCodeFor(error: unknown): ExitCode {
  * and crossed `--fail-on` returns 1: the new finding is certain whatever else failed, and a CI
  * gate must not pass it; summary.json says both (`failOn.crossed`, `failedTargets`).
  */
-export function runExitCode(summary: { failedTargets: number; failOn?: { crossed: boolean }; errors?: string[] }): ExitCode {
+export function runExitCode(summary: { failedTargets: number; failOn?: { crossed: boolean }; errors?: string[]; interrupted?: { signal: string } }): ExitCode {
+  // A stopped run says so first: cron and supervisors read 130/143 as "stopped by a signal".
+  if (summary.interrupted) return summary.interrupted.signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
   if (summary.failOn?.crossed) return ExitCode.policyFailed;
   // Run-level errors (an organisation that could not be listed) leave targets unscanned too.
   return summary.failedTargets > 0 || (summary.errors?.length ?? 0) > 0 ? ExitCode.incomplete : ExitCode.ok;

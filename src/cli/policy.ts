@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetConfig } from '../config/load.js';
 import { UsageError } from '../model/errors.js';
@@ -53,4 +54,24 @@ export function rulesFolder(option: string | undefined, configDir: string | unde
   if (configDir === undefined) return undefined;
   const dir = join(configDir, 'rules');
   return isFolder(dir) ? dir : undefined;
+}
+
+/** A digest of the rules folder's files (names and contents): a change makes every target scan again. */
+export function rulesDigest(rulesDir: string | undefined): string {
+  const hash = createHash('sha256');
+  const visit = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && depth < 8) visit(path, depth + 1);
+      else if (entry.isFile()) hash.update(`${path}\0`).update(readFileSync(path)).update('\0');
+    }
+  };
+  if (rulesDir) visit(rulesDir, 0);
+  return hash.digest('hex').slice(0, 32);
 }

@@ -54,6 +54,7 @@ interface RawConfig {
   defaults?: Settings;
   osv?: { source?: 'offline' | 'api' | 'osv-scanner'; apiUrl?: string; dbUrl?: string };
   notify?: NotifyConfig;
+  housekeeping?: { keepRunsDays?: number };
   targets: Array<RawTarget | RawOrg>;
 }
 
@@ -105,6 +106,8 @@ export interface Config {
   orgs: OrgConfig[];
   osv: { source: 'offline' | 'api' | 'osv-scanner'; apiUrl?: string; dbUrl?: string };
   notify?: NotifyConfig;
+  /** Run folders older than this many days are removed after a scan (default 90). */
+  housekeeping?: { keepRunsDays: number };
 }
 
 export interface LoadResult {
@@ -234,7 +237,7 @@ function normalize(raw: RawConfig, file: string, errors: string[], warnings: str
     }
     targets.push(normalizeTarget(entry, index));
   });
-  return { file, targets, orgs, osv: { source: raw.osv?.source ?? 'offline', apiUrl: raw.osv?.apiUrl, dbUrl: raw.osv?.dbUrl }, notify: raw.notify };
+  return { file, targets, orgs, osv: { source: raw.osv?.source ?? 'offline', apiUrl: raw.osv?.apiUrl, dbUrl: raw.osv?.dbUrl }, notify: raw.notify, housekeeping: { keepRunsDays: raw.housekeeping?.keepRunsDays ?? DEFAULT_KEEP_RUNS_DAYS } };
 
   function normalizeTarget(target: RawTarget, index: number): TargetConfig {
     const key = target.id ?? target.name;
@@ -313,6 +316,8 @@ function normalizeOrg(entry: RawOrg, defaults: Settings, index: number, errors: 
     },
   };
 }
+
+export const DEFAULT_KEEP_RUNS_DAYS = 90;
 
 /** Reads and checks a scan-targets file. Never throws: problems come back as errors. */
 export function loadConfig(file: string): LoadResult {

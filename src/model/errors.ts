@@ -11,6 +11,9 @@ export const ExitCode = {
   incomplete: 3,
   /** Another Sieve run holds the home's lock: nothing was done, try again later. */
   busy: 4,
+  /** Stopped by SIGINT / SIGTERM (128 + the signal's number), after finishing the targets in hand. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -2,7 +2,7 @@
  * What the store keeps and hands back: runs, per-target scans, findings with their lifecycle,
  * and the transitions each run made. Writers in report/ take these; they never query SQLite.
  */
-import type { Finding, FindingState, StageFailure, TargetStatus, Transition, TransitionCounts, TriageStatus } from './types.js';
+import type { Finding, FindingState, Package, StageFailure, TargetStatus, Transition, TransitionCounts, TriageStatus } from './types.js';
 
 /** Why a finding alerted in a run (DESIGN: only new findings alert, and each says why). */
 export type NewReason =
@@ -35,6 +35,8 @@ export interface RunRecord {
   osv?: OsvProvenance;
   /** Tool versions seen in this run, e.g. { eslint: '9.1.0' }. */
   tools?: Record<string, string>;
+  /** The signal that stopped the run before every target was scanned (SIGINT, SIGTERM). */
+  interrupted?: string;
 }
 
 /** One target in one run: when, at which commit, how it went. */
@@ -128,4 +130,26 @@ export interface KevCatalogInfo {
   count: number;
   importedAt: string;
   source: string;
+}
+
+/** What a target's last complete scan read: enough to match it again without git. */
+export interface StoredInventory {
+  packages: Package[];
+  lockfiles: string[];
+  snapshot?: { lockfiles: Array<[string, string[]]>; failed: string[] };
+  tools: string[];
+  toolVersions: Record<string, string>;
+}
+
+/** A target's last complete scan: what it depended on, and what it read. */
+export interface TargetState {
+  target: string;
+  runId: string;
+  at: string;
+  commit?: string;
+  /** Digest of the configuration, tools, rules and Sieve version the scan ran with. */
+  inputs: string;
+  /** Version of the OSV data its packages were matched against; undefined when the source cannot tell. */
+  osv?: string;
+  inventory: StoredInventory;
 }

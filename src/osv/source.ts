@@ -1,13 +1,19 @@
 import type { OsvProvenance } from '../model/records.js';
 import type { Finding, Package, StageFailure } from '../model/types.js';
+import { createHash } from 'node:crypto';
 import { fromRegistry } from '../model/types.js';
-import { loadOsvIndex } from './db.js';
+import { loadOsvIndex, osvStatus } from './db.js';
 import { matchPackage, matchPackages } from './match.js';
 import type { OsvRecord, PackageMatch } from './types.js';
 
 /** Where a scan gets its vulnerability data: the offline index, the OSV API or osv-scanner. */
 export interface VulnerabilitySource {
   kind: 'offline' | 'api' | 'osv-scanner';
+  /**
+   * A digest of the data these ecosystems are matched against, so a night can tell whether a
+   * target's findings could have changed; undefined when the source cannot tell (a remote API).
+   */
+  dataVersion?(ecosystems: readonly string[]): string | undefined;
   lookup(
     packages: Package[],
     context: { checkoutDir?: string },
@@ -29,8 +35,15 @@ export interface VulnerabilitySource {
 
 /** Matches against the index under `<home>/osv/`, loading only the ecosystems the packages need. */
 export function offlineSource(osvDir: string): VulnerabilitySource {
+  let status: Map<string, string> | undefined;
   return {
     kind: 'offline',
+    dataVersion(ecosystems) {
+      // Read once per run: the index's own metadata, per ecosystem.
+      status ??= new Map(osvStatus(osvDir).map((row) => [row.ecosystem, `${row.records}|${row.lastModified ?? ''}|${row.importedAt ?? ''}`]));
+      const wanted = [...new Set(ecosystems)].sort();
+      return createHash('sha256').update(wanted.map((ecosystem) => `${ecosystem}=${status?.get(ecosystem) ?? 'none'}`).join('\n')).digest('hex').slice(0, 32);
+    },
     async lookup(packages) {
       const index = loadOsvIndex(
         osvDir,

@@ -19,7 +19,7 @@ export function needsWorktree(target: TargetConfig): boolean {
 }
 
 /** Gets a target's files in place: a git checkout at a resolved commit, a directory, or an SBOM file. */
-export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean; resolved?: ResolvedRef } = {}): Promise<TargetCheckout> {
+export async function checkoutTarget(target: TargetConfig, home: string, options: { offline?: boolean; resolved?: ResolvedRef; needsFiles?: boolean } = {}): Promise<TargetCheckout> {
   switch (target.kind) {
     case 'repo': {
       const repo = target.repo as string;
@@ -36,7 +36,7 @@ export async function checkoutTarget(target: TargetConfig, home: string, options
         resolved: options.resolved,
       });
       const checkout: TargetCheckout = { dir: '', commit: git.commit, ref: git.ref, git };
-      if (needsWorktree(target)) {
+      if (options.needsFiles || needsWorktree(target)) {
         const dir = join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_'));
         try {
           await git.materialise(dir);

@@ -21,6 +21,8 @@ export interface TargetSummary {
   errors: string[];
   warnings: string[];
   counts: TransitionCounts;
+  /** Why a `skipped` target was not scanned. */
+  reason?: string;
 }
 
 export interface RunSummary {
@@ -41,6 +43,8 @@ export interface RunSummary {
   warnings?: string[];
   /** Run-level failures (an organisation that could not be listed at all); the run exits 3. */
   errors?: string[];
+  /** The run stopped on a signal: the targets it did not scan keep every finding as it was. */
+  interrupted?: { signal: string; notScanned: string[] };
 }
 
 

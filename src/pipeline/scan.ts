@@ -6,7 +6,7 @@ import type { Config, NotifyConfig, TargetConfig } from '../config/load.js';
 import { deliverNotifications, queueAlertNotifications } from './notify-step.js';
 import type { Logger } from '../model/logger.js';
 import { writeFileAtomic } from '../model/write-file-atomic.js';
-import type { OsvProvenance, StoredFinding, TargetScanRecord } from '../model/records.js';
+import type { OsvProvenance, StoredFinding, TargetScanRecord, TargetState } from '../model/records.js';
 import { errorMessage, SieveError } from '../model/errors.js';
 import { severityRank, type Finding, type Package, type Severity, type StageFailure } from '../model/types.js';
 import type { VulnerabilitySource } from '../osv/source.js';
@@ -15,6 +15,13 @@ import type { IncomingFinding } from '../store/findings.js';
 import { shareableBundle } from './bundle.js';
 import { emptyCounts } from '../store/record.js';
 import { checkoutTarget } from './checkout-target.js';
+import { isLocalGitRepository, mirrorPath, resolveRemoteRef } from '../checkout/clone.js';
+import type { ResolvedRef } from '../checkout/refs.js';
+import { DEFAULT_KEEP_RUNS_DAYS, isRemoteUrl } from '../config/load.js';
+import { isExpired } from '../policy/dates.js';
+import { ToolIdentities, targetInputs } from './incremental.js';
+import { FleetProgress } from './progress.js';
+import { houseKeep, removeEmptyFolders } from './housekeeping.js';
 import { inventoryTarget } from './inventory-target.js';
 import { analyzeTarget } from './analyze-target.js';
 import { writeSummary, writeTargetOutputs, type RunSummary, type TargetSummary } from './outputs.js';
@@ -43,6 +50,19 @@ export interface ScanRequest {
   runWarnings?: string[];
   /** Run-level failures (an organisation that could not be listed): the run exits 3. */
   runErrors?: string[];
+  /** Scan every target, even those unchanged since their last complete scan. */
+  force?: boolean;
+  /** Digest of the policy rules files: a change scans every target again. */
+  rulesDigest?: string;
+  /** Run folders older than this many days are pruned (default: the configuration's, else 90). */
+  keepRunsDays?: number;
+  /** Set by a signal handler: targets not yet started are left, the run is recorded interrupted. */
+  stop?: StopRequest;
+}
+
+/** A request to stop, by signal name (SIGINT, SIGTERM); checked before each target starts. */
+export interface StopRequest {
+  signal?: 'SIGINT' | 'SIGTERM';
 }
 
 export interface ScanResult {
@@ -104,6 +124,16 @@ export interface TargetEvidence {
   tools: string[];
   toolVersions: Record<string, string>;
   provenance?: OsvProvenance;
+  /** Skipped because nothing it depends on changed: why. Every finding keeps its state. */
+  skipped?: string;
+  /** Matched again from the stored inventory (only the OSV data changed): no git work. */
+  rematched?: boolean;
+  /** Digest of what the findings depend on besides commit and OSV data (incremental.ts). */
+  inputs?: string;
+  /** Version of the OSV data the packages were matched against. */
+  osvVersion?: string;
+  /** Milliseconds per stage, and in all. */
+  timings?: Record<string, number>;
 }
 
 /** What shard runs write (`bundle.json`) and `sieve merge` folds into the central store. */
@@ -119,6 +149,8 @@ export interface ScanBundle {
   warnings?: string[];
   errors?: string[];
   targets: TargetEvidence[];
+  /** The run stopped on a signal before these targets were scanned. */
+  interrupted?: { signal: string; notScanned: string[] };
 }
 
 /** The run's warnings: its own (discovery), then one per ecosystem without OSV data, naming the fix. */
@@ -156,6 +188,20 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
   const runDir = join(home, 'runs', runId);
   mkdirSync(runDir, { recursive: true });
   const targets = planTargets(config.targets, request.only, request.shard);
+  const store = Store.open(join(home, 'sieve.db'));
+  const states = store.targetStates();
+  // Under the home lock nothing else uses the cache: clear what killed runs left, prune old runs.
+  const kept = houseKeep({
+    home,
+    keepRunsDays: request.keepRunsDays ?? config.housekeeping?.keepRunsDays ?? DEFAULT_KEEP_RUNS_DAYS,
+    now: startedAt,
+    targets: config.targets,
+    currentRun: runId,
+  });
+  for (const problem of kept.problems) logger.warn(`housekeeping: ${problem}`);
+  if (kept.runsRemoved.length + kept.mirrorsRemoved.length + kept.debrisRemoved.length > 0) {
+    logger.info('housekeeping', { runsRemoved: kept.runsRemoved.length, mirrorsRemoved: kept.mirrorsRemoved, debrisRemoved: kept.debrisRemoved });
+  }
   logger.info('scan started', { runId, targets: targets.length, shard: request.shard ? `${request.shard.index}/${request.shard.count}` : undefined });
   const meta = {
     runId,
@@ -165,33 +211,40 @@ export async function runScan(request: ScanRequest): Promise<ScanResult> {
     errors: request.runErrors?.length ? request.runErrors : undefined,
   };
   const recording = openRecording(meta, { ...request, runDir, shardRun: request.shard !== undefined });
+  const progress = new FleetProgress(targets.length, logger);
+  const context: CollectContext = { ...request, runId, states, store, tools: new ToolIdentities(), progress };
   try {
     const limit = pLimit(Math.max(1, request.concurrency ?? 4));
-    let done = 0;
     // Only a shard keeps every target's evidence (for its bundle); otherwise memory follows the concurrency.
     const kept: TargetEvidence[] = [];
-    const outcomes = await Promise.all(
+    const results = await Promise.all(
       targets.map((target, index) =>
         limit(async () => {
-          logger.progress(done, targets.length, target.name);
-          const collected = await collectTarget(target, { ...request, runId });
+          // A stop request leaves the targets not yet started; the ones in hand finish.
+          if (request.stop?.signal) return undefined;
+          const collected = await collectTarget(target, context);
           // Recorded as it finishes, with its alerts, in one transaction: a kill after this loses nothing.
           const outcome = recording.record(collected);
           if (request.shard) kept[index] = collected;
-          done += 1;
-          logger.progress(done, targets.length, target.name);
           return outcome;
         }),
       ),
     );
+    const outcomes = results.filter((outcome): outcome is TargetOutcome => outcome !== undefined);
+    const notScanned = targets.filter((_target, index) => results[index] === undefined).map((target) => target.name);
+    const interrupted = request.stop?.signal ? { signal: request.stop.signal, notScanned } : undefined;
     if (request.shard) {
       // A shard's results go to the central store through `sieve merge`; they are also recorded here.
-      const bundle: ScanBundle = { format: 'sieve-bundle/1', ...meta, finishedAt: request.now().toISOString(), shard: request.shard, targets: kept };
+      const bundle: ScanBundle = { format: 'sieve-bundle/1', ...meta, finishedAt: request.now().toISOString(), shard: request.shard, targets: kept.filter(Boolean) };
       writeFileAtomic(join(runDir, 'bundle.json'), JSON.stringify(shareableBundle(bundle)));
     }
-    return await recording.finish(outcomes, targets);
+    return await recording.finish(outcomes, targets, interrupted);
   } finally {
     recording.close();
+    store.close();
+    // Each target removes its own temp folders; the run's parents go when empty.
+    removeEmptyFolders(join(home, 'cache', 'tmp'), [runId]);
+    removeEmptyFolders(join(home, 'cache'), ['tmp', 'worktrees']);
   }
 }
 
@@ -241,11 +294,12 @@ function openRecording(meta: RunMeta, request: RecordRequest) {
       const summary = stale ?? store.atomically(() => recordTarget(evidence, { ...request, store, runId, notify: meta.notify }));
       return { summary, missingData: evidence.missingData, provenance: evidence.provenance, toolVersions: evidence.toolVersions };
     },
-    async finish(outcomes: TargetOutcome[], targets: TargetConfig[]): Promise<ScanResult> {
+    async finish(outcomes: TargetOutcome[], targets: TargetConfig[], interrupted?: { signal: string; notScanned: string[] }): Promise<ScanResult> {
       const finishedAt = request.now().toISOString();
       const toolVersions = Object.assign({}, ...outcomes.map((outcome) => outcome.toolVersions ?? {})) as Record<string, string>;
       const osv = mergeProvenance(outcomes.map((outcome) => outcome.provenance));
       store.finishRun(runId, finishedAt, osv, toolVersions);
+      if (interrupted) store.markRunInterrupted(runId, interrupted.signal);
       const newFindings = runFiles('new.json and new.md', request.runDir, () =>
         deliverAlerts(store, { home: request.home, runDir: request.runDir, runId, at: finishedAt }),
       );
@@ -274,11 +328,12 @@ function openRecording(meta: RunMeta, request: RecordRequest) {
         notifications: notifications.length ? notifications : undefined,
         warnings: runWarnings(meta.warnings, outcomes),
         errors: meta.errors?.length ? meta.errors : undefined,
+        interrupted,
       };
       // Discovery logged its own warnings; missing data is said once here, for the whole run.
       for (const warning of summary.warnings ?? []) if (!meta.warnings?.includes(warning)) logger.warn(warning);
       runFiles('summary.json', request.runDir, () => writeSummary(request.runDir, summary));
-      logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, runDir: request.runDir });
+      logger.info('scan finished', { runId, newFindings: newFindings.length, failedTargets: summary.failedTargets, failOnCrossed: summary.failOn?.crossed, interrupted: interrupted?.signal, runDir: request.runDir });
       return { runId, runDir: request.runDir, summary, newFindings };
     },
     close(): void {
@@ -298,9 +353,43 @@ export async function recordRun(bundle: ScanBundle, request: RecordRequest): Pro
   }
 }
 
+interface CollectContext extends ScanRequest {
+  runId: string;
+  /** Each target's last complete scan (store/target-state.ts), read once per run. */
+  states: Map<string, Omit<TargetState, 'inventory'>>;
+  /** The store, read during collection (recording happens after, on its own connection). */
+  store: Store;
+  tools: ToolIdentities;
+  progress: FleetProgress;
+}
+
+function isGitTarget(target: TargetConfig): boolean {
+  return target.kind === 'repo' && (isRemoteUrl(target.repo as string) || isLocalGitRepository(target.repo as string));
+}
+
+/** The commit a git target's ref names now: from the remote (or, offline, from the cached mirror). */
+async function currentRef(target: TargetConfig, context: CollectContext): Promise<ResolvedRef | undefined> {
+  const repo = target.repo as string;
+  if (context.offline && isRemoteUrl(repo)) return resolveRemoteRef(mirrorPath(join(context.home, 'cache'), repo), target.ref, { offline: true });
+  return resolveRemoteRef(repo, target.ref);
+}
+
+/** A time-limited triage decision or ignore rule on the target that ran out since `since`: it must alert. */
+function expiryDue(context: CollectContext, target: TargetConfig, since: string): boolean {
+  const now = context.now().toISOString();
+  // Judged as of the last complete scan (what a rule suppressed then, and until when) and now
+  // (triage decided since, which an expired decision still names).
+  const findings = [...context.store.judged({ target: target.key, state: 'open' }, since), ...context.store.judged({ target: target.key, state: 'open' }, now)];
+  return findings.some((finding) =>
+    [finding.triage?.until, finding.suppression?.until].some((until) => until !== undefined && isExpired(until, now) && !isExpired(until, since)),
+  );
+}
+
 /** Checkout, inventory, OSV and analyzers for one target. Never throws: failures are evidence too. */
-async function collectTarget(target: TargetConfig, context: ScanRequest & { runId: string }): Promise<TargetEvidence> {
-  const { logger, runId } = context;
+async function collectTarget(target: TargetConfig, context: CollectContext): Promise<TargetEvidence> {
+  const { logger } = context;
+  const started = performance.now();
+  const timings: Record<string, number> = {};
   const evidence: TargetEvidence = {
     target,
     startedAt: context.now().toISOString(),
@@ -313,13 +402,77 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     warnings: [],
     tools: [],
     toolVersions: {},
+    timings,
   };
-  const finish = () => ({ ...evidence, finishedAt: context.now().toISOString() });
+  const stage = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    context.progress.stage(target.name, name);
+    const begun = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round((timings[name] ?? 0) + performance.now() - begun);
+    }
+  };
+  const finish = () => {
+    timings.total = Math.round(performance.now() - started);
+    const outcome = evidence.skipped ? 'skipped' : evidence.fatal ? 'failed' : evidence.failures.length ? 'partial' : 'ok';
+    context.progress.finished(target.name, outcome);
+    logger.info('target finished', {
+      target: target.name,
+      commit: evidence.commit,
+      outcome,
+      rematched: evidence.rematched || undefined,
+      reason: evidence.skipped,
+      packages: evidence.packages.length,
+      durationMs: timings.total,
+      stages: Object.fromEntries(Object.entries(timings).filter(([name]) => name !== 'total')),
+    });
+    return { ...evidence, finishedAt: context.now().toISOString() };
+  };
+
+  evidence.inputs = targetInputs(target, { toolVersion: context.toolVersion, rulesDigest: context.rulesDigest, tools: context.tools, osvSource: context.vulnerabilities.kind });
+
+  // Incremental: a git target whose commit and inputs are those of its last complete scan is
+  // skipped, or (only the OSV data changed) matched again from its stored inventory, without git.
+  let resolved: ResolvedRef | undefined;
+  if (isGitTarget(target)) {
+    try {
+      resolved = await stage('resolve', () => currentRef(target, context));
+    } catch {
+      // the checkout below reports why, as a failure of this target
+    }
+    const previous = context.states.get(target.key);
+    if (!context.force && previous && resolved && previous.commit === resolved.commit && previous.inputs === evidence.inputs && !expiryDue(context, target, previous.at)) {
+      const stored = context.store.storedInventory(target.key);
+      if (stored) {
+        evidence.commit = resolved.commit;
+        evidence.ref = resolved.name;
+        const osvVersion = context.vulnerabilities.dataVersion?.(stored.packages.map((pkg) => pkg.ecosystem));
+        if (osvVersion !== undefined && osvVersion === previous.osv) {
+          evidence.skipped = `unchanged since the complete scan of ${previous.at} (commit, configuration, tools, rules and OSV data)`;
+          return finish();
+        }
+        // osv-scanner reads files, so only a checkout will do for it.
+        if (context.vulnerabilities.kind !== 'osv-scanner') {
+          evidence.rematched = true;
+          evidence.packages = stored.packages;
+          evidence.lockfiles = stored.lockfiles;
+          evidence.snapshot = stored.snapshot;
+          evidence.tools = stored.tools;
+          evidence.toolVersions = stored.toolVersions;
+          // Analyzers did not run: their findings stand as the last complete scan left them.
+          evidence.keepOpen.push({ stage: 'analyzer', scope: { kind: 'code' }, message: 'code unchanged since the last complete scan; only OSV data changed' });
+          await stage('osv', () => matchVulnerabilities(evidence, context, undefined));
+          return finish();
+        }
+      }
+    }
+  }
 
   // checkout
   let checkout;
   try {
-    checkout = await checkoutTarget(target, context.home, { offline: context.offline });
+    checkout = await stage('checkout', () => checkoutTarget(target, context.home, { offline: context.offline, resolved, needsFiles: context.vulnerabilities.kind === 'osv-scanner' }));
   } catch (error) {
     const message = errorMessage(error);
     logger.error('target failed', { target: target.name, stage: 'checkout', error: message });
@@ -331,7 +484,7 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
 
   try {
     // inventory
-    const inventory = await inventoryTarget(target, checkout);
+    const inventory = await stage('inventory', () => inventoryTarget(target, checkout));
     evidence.subject = checkout.subject;
     evidence.failures.push(...inventory.failures);
     evidence.warnings.push(...inventory.warnings);
@@ -341,23 +494,10 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
     logger.debug('inventory', { target: target.name, packages: inventory.packages.length, files: inventory.files.length });
 
     // vulnerabilities
-    if (inventory.packages.length > 0) {
-      try {
-        const lookup = await context.vulnerabilities.lookup(inventory.packages, { checkoutDir: checkout.dir });
-        evidence.provenance = lookup.provenance;
-        evidence.findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
-        evidence.failures.push(...(lookup.failures ?? []));
-        evidence.keepOpen.push(...(lookup.keepOpen ?? []));
-        if (lookup.missingData?.length) evidence.missingData = lookup.missingData;
-        evidence.warnings.push(...lookup.problems);
-      } catch (error) {
-        // The lookup failed as a whole: every dependency finding keeps its state.
-        evidence.failures.push({ stage: 'osv', scope: { kind: 'dependencies' }, message: errorMessage(error) });
-      }
-    }
+    await stage('osv', () => matchVulnerabilities(evidence, context, checkout.dir || undefined));
 
     // analyzers and SARIF imports
-    const analysis = await analyzeTarget(target, checkout, join(context.home, 'cache', 'tmp', runId, safeName(target.key)));
+    const analysis = await stage('analyzers', () => analyzeTarget(target, checkout, join(context.home, 'cache', 'tmp', context.runId, safeName(target.key))));
     evidence.findings.push(...analysis.findings);
     evidence.failures.push(...analysis.failures);
     evidence.warnings.push(...analysis.warnings);
@@ -375,6 +515,24 @@ async function collectTarget(target: TargetConfig, context: ScanRequest & { runI
   return finish();
 }
 
+/** Matches the evidence's packages against the OSV data, noting which data it was. */
+async function matchVulnerabilities(evidence: TargetEvidence, context: CollectContext, checkoutDir: string | undefined): Promise<void> {
+  evidence.osvVersion = context.vulnerabilities.dataVersion?.(evidence.packages.map((pkg) => pkg.ecosystem));
+  if (evidence.packages.length === 0) return;
+  try {
+    const lookup = await context.vulnerabilities.lookup(evidence.packages, { checkoutDir });
+    evidence.provenance = lookup.provenance;
+    evidence.findings.push(...lookup.findings.map((finding: Finding) => ({ finding })));
+    evidence.failures.push(...(lookup.failures ?? []));
+    evidence.keepOpen.push(...(lookup.keepOpen ?? []));
+    if (lookup.missingData?.length) evidence.missingData = lookup.missingData;
+    evidence.warnings.push(...lookup.problems);
+  } catch (error) {
+    // The lookup failed as a whole: every dependency finding keeps its state.
+    evidence.failures.push({ stage: 'osv', scope: { kind: 'dependencies' }, message: errorMessage(error) });
+  }
+}
+
 interface RecordContext extends RecordRequest {
   store: Store;
   runId: string;
@@ -390,6 +548,44 @@ interface RecordContext extends RecordRequest {
 function recordTarget(evidence: TargetEvidence, context: RecordContext): TargetSummary {
   const { logger, store, runId } = context;
   const { target, commit, failures } = evidence;
+  if (evidence.skipped) {
+    // Nothing it depends on changed: every finding keeps its state, nothing is marked fixed. Its
+    // outputs are written again from the store's judged view (a triage decision since the last
+    // scan reaches the code-scanning SARIF) and the stored inventory, so every run folder is whole.
+    const at = evidence.finishedAt;
+    const open = store.judged({ target: target.key, state: 'open' }, at);
+    const stored = store.storedInventory(target.key);
+    const previous = store.targetScans(target.key).filter((earlier) => earlier.categories).at(-1)?.categories;
+    const counts = emptyCounts();
+    counts.open = open.length;
+    counts.suppressed = open.filter((finding) => finding.suppression).length;
+    const record: TargetScanRecord = {
+      runId,
+      target: target.key,
+      repo: target.kind === 'repo' ? target.repo : undefined,
+      ref: evidence.ref ?? target.ref,
+      commit,
+      subject: evidence.subject,
+      startedAt: evidence.startedAt,
+      finishedAt: at,
+      status: 'skipped',
+      errors: [],
+      counts,
+      categories: previous,
+    };
+    store.saveTargetScan(record);
+    const cut = writeTargetOutputs(context.runDir, target, {
+      packages: stored?.packages ?? [],
+      commit,
+      open,
+      retired: [],
+      toolVersions: stored?.toolVersions ?? {},
+      timestamp: new Date(at),
+      toolVersion: context.toolVersion,
+    });
+    return { ...toSummary(target, record, [...evidence.warnings, ...cut]), reason: evidence.skipped };
+  }
+
   // The target's scans before this one: for tool upgrades and for categories that disappear.
   const history = store.targetScans(target.key);
   const recorded = store.recordTarget(
@@ -413,7 +609,11 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): TargetS
     context.policy,
   );
   const record = recorded.scan;
-  if (evidence.fatal) return toSummary(target, record, evidence.warnings);
+  if (evidence.fatal) {
+    // Nothing was looked at: the next night scans the target again in full.
+    store.saveTargetState({ target: target.key, forget: true });
+    return toSummary(target, record, evidence.warnings);
+  }
 
   const categories = currentCategories(evidence.lockfiles, evidence.tools, recorded.open);
   const previous = history.filter((earlier) => earlier.categories).at(-1)?.categories ?? [];
@@ -428,6 +628,22 @@ function recordTarget(evidence: TargetEvidence, context: RecordContext): TargetS
     unread.set(finding.source, (unread.get(finding.source) ?? 0) + 1);
   }
   const kept = [...unread].map(([tool, count]) => `${tool}: no output was read in this run, so its ${count} open finding(s) keep their state`);
+
+  // The state an incremental night compares with: only a complete scan of a git target sets it;
+  // anything less makes the next night scan the target again.
+  if (record.status === 'ok' && commit && evidence.inputs && isGitTarget(target)) {
+    store.saveTargetState({
+      target: target.key,
+      runId,
+      at: evidence.finishedAt,
+      commit,
+      inputs: evidence.inputs,
+      osv: evidence.osvVersion,
+      inventory: { packages: evidence.packages, lockfiles: evidence.lockfiles, snapshot: evidence.snapshot, tools: evidence.tools, toolVersions: evidence.toolVersions },
+    });
+  } else {
+    store.saveTargetState({ target: target.key, forget: true });
+  }
 
   store.raiseAlerts(runId, record.finishedAt, recorded.alerts);
   if (!context.shardRun) queueAlertNotifications(store, { runId, at: record.finishedAt, global: context.notify, target, alerts: recorded.alerts });

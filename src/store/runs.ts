@@ -22,6 +22,7 @@ export function listRuns(db: Database.Database): RunRecord[] {
     finished_at: string | null;
     osv: string | null;
     tools: string | null;
+    interrupted: string | null;
   }>;
   return rows.map((row) => ({
     id: row.id,
@@ -29,6 +30,7 @@ export function listRuns(db: Database.Database): RunRecord[] {
     finishedAt: row.finished_at ?? undefined,
     osv: row.osv ? (JSON.parse(row.osv) as OsvProvenance) : undefined,
     tools: row.tools ? (JSON.parse(row.tools) as Record<string, string>) : undefined,
+    interrupted: row.interrupted ?? undefined,
   }));
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FindingEvent, KevCatalogInfo, KnownExploited, OsvProvenance, RunRecord, StoredFinding, TargetScanRecord, TriageRecord } from '../model/records.js';
+import type { FindingEvent, KevCatalogInfo, KnownExploited, OsvProvenance, RunRecord, StoredFinding, StoredInventory, TargetScanRecord, TargetState, TriageRecord } from '../model/records.js';
 import { claimAlerts, confirmAlerts, raiseAlerts, releaseClaims, unconfirmedClaims } from './alerts.js';
 import { openDatabase } from './db.js';
 import { attachKnownExploited } from '../model/known-exploited.js';
@@ -10,6 +10,7 @@ import { recordTarget, type RecordedTarget, type TargetEvidenceInput } from './r
 import { listTransitions, type TransitionPoint } from './timeline.js';
 import { knownExploitedInfo, loadKnownExploited, replaceKnownExploited } from './known-exploited.js';
 import { beginRun, finishRun, listRuns, listTargetScans, saveTargetScan } from './runs.js';
+import { forgetTargetState, listTargetStates, loadStoredInventory, markRunInterrupted, saveTargetState } from './target-state.js';
 import {
   effectiveTriage,
   listFleetDecisions,
@@ -101,6 +102,27 @@ export class Store {
       }
       saveTargetScan(this.db, scan);
     })();
+  }
+
+  // Incremental nights (store/target-state.ts).
+
+  /** What each target's last complete scan depended on (commit, inputs, OSV data). */
+  targetStates(): Map<string, Omit<TargetState, 'inventory'>> {
+    return listTargetStates(this.db);
+  }
+
+  storedInventory(target: string): StoredInventory | undefined {
+    return loadStoredInventory(this.db, target);
+  }
+
+  /** Remembers a complete scan; a scan that was not complete forgets the state, so the next night scans again. */
+  saveTargetState(state: TargetState | { target: string; forget: true }): void {
+    if ('forget' in state) forgetTargetState(this.db, state.target);
+    else saveTargetState(this.db, state);
+  }
+
+  markRunInterrupted(runId: string, signal: string): void {
+    markRunInterrupted(this.db, runId, signal);
   }
 
   findings(filter: FindingFilter = {}): StoredFinding[] {

@@ -41,8 +41,8 @@ describe('sieve scan end to end over real git repositories', () => {
   const lib = new TestRepo(root, 'lib');
   let lastRun = '';
 
-  function scan(env: Record<string, string> = {}) {
-    const result = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', home, '--json'], { cwd: root, env: { SIEVE_NOW: env.SIEVE_NOW ?? '2026-11-02T03:00:00Z' } });
+  function scan(env: Record<string, string> = {}, extra: string[] = []) {
+    const result = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', home, '--json', ...extra], { cwd: root, env: { SIEVE_NOW: env.SIEVE_NOW ?? '2026-11-02T03:00:00Z' } });
     const runDirs = result.stderr
       .split('\n')
       .filter(Boolean)
@@ -120,10 +120,16 @@ describe('sieve scan end to end over real git repositories', () => {
   });
 
   it('2. a second scan of the same commits reports nothing new', () => {
+    // Nothing changed since the complete first scan: the target is skipped, its findings kept.
     const result = scan();
     expect(result.code).toBe(0);
     expect(result.newFindings).toEqual([]);
-    expect(target(result.summary, 'app')?.counts).toMatchObject({ new: 0, unchanged: 2, fixed: 0, reopened: 0, open: 2 });
+    expect(target(result.summary, 'app')).toMatchObject({ status: 'skipped', counts: { new: 0, unchanged: 0, fixed: 0, reopened: 0, open: 2 } });
+    // Scanned in full anyway, the same commit yields the same findings, unchanged.
+    const forced = scan({}, ['--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.newFindings).toEqual([]);
+    expect(target(forced.summary, 'app')?.counts).toMatchObject({ new: 0, unchanged: 2, fixed: 0, reopened: 0, open: 2 });
   });
 
   it('3. a bump to a version that is still vulnerable is not new', () => {
@@ -194,7 +200,8 @@ describe('sieve scan end to end over real git repositories', () => {
   it('9. --offline scans from the cached mirrors without fetching', () => {
     renameSync(lib.bare, `${lib.bare}.gone`);
     try {
-      const result = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', home, '--offline', '--only', 'lib'], { cwd: root });
+      // --force: an unchanged target would be skipped; this is about reading the cached mirror.
+      const result = sieve(['scan', '--targets', config, '--osv-db', join(sharedDir, 'osv-db'), '--home', home, '--offline', '--force', '--only', 'lib'], { cwd: root });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^lib\tok\t[0-9a-f]{12}\tnew 0 reopened 0 fixed 0 open 2/m);
       const fresh = join(root, 'fresh-home');
