@@ -284,7 +284,8 @@ export interface FindingFilter {
   transitions?: Transition[];
 }
 
-export function listFindings(db: Database.Database, filter: FindingFilter = {}): StoredFinding[] {
+/** The WHERE clause (empty or `WHERE …`) and its parameters for a filter over `findings`. */
+export function findingWhere(filter: FindingFilter): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (filter.target) {
@@ -299,7 +300,11 @@ export function listFindings(db: Database.Database, filter: FindingFilter = {}):
     clauses.push(`last_transition IN (${filter.transitions.map(() => '?').join(', ')})`);
     params.push(...filter.transitions);
   }
-  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+export function listFindings(db: Database.Database, filter: FindingFilter = {}): StoredFinding[] {
+  const { where, params } = findingWhere(filter);
   const rows = db.prepare(`SELECT * FROM findings ${where} ORDER BY target, id`).all(...params) as FindingRow[];
   return rows.map(rowToFinding);
 }

@@ -10,7 +10,7 @@ import { isExpired, untilEnd } from '../model/dates.js';
 import { IN_SOURCE_RULE, type Policy, type Verdict } from '../model/judgement.js';
 import type { FindingEvent, NewReason, StoredFinding, SuppressionRecord, TriageRecord } from '../model/records.js';
 import type { Severity, Transition } from '../model/types.js';
-import { rowToFinding, type FindingFilter, type FindingRow } from './findings.js';
+import { findingWhere, rowToFinding, type FindingFilter, type FindingRow } from './findings.js';
 import { effectiveTriage } from './triage.js';
 import { loadKnownExploited } from './known-exploited.js';
 import { attachKnownExploited } from '../model/known-exploited.js';
@@ -79,21 +79,7 @@ const JUDGED_JSON = `json_patch(data, json_object(
 
 /** THE judged query: stored findings with effective severity, triage and suppression at `at`. */
 export function judgedFindings(db: Database.Database, filter: JudgedFilter, at: string): StoredFinding[] {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  if (filter.target) {
-    clauses.push('target = ?');
-    params.push(filter.target);
-  }
-  if (filter.state) {
-    clauses.push('state = ?');
-    params.push(filter.state);
-  }
-  if (filter.transitions?.length) {
-    clauses.push(`last_transition IN (${filter.transitions.map(() => '?').join(', ')})`);
-    params.push(...filter.transitions);
-  }
-  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const { where, params } = findingWhere(filter);
   const row = db.prepare(`SELECT json_group_array(json(item)) AS list FROM (SELECT ${JUDGED_JSON} AS item FROM findings ${where} ORDER BY target, id)`).get(...params) as {
     list: string;
   };
