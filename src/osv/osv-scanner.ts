@@ -100,20 +100,18 @@ export function parseOsvScannerOutput(
  */
 export function osvScannerDatabase(osvDir: string, cacheDir: string, ecosystems?: readonly string[]): string {
   const wanted = ecosystems === undefined ? undefined : new Set(ecosystems.map(baseEcosystem));
-  const metas = osvStatus(osvDir)
-    .map((entry) => entry.ecosystem)
-    .filter((ecosystem) => wanted === undefined || wanted.has(ecosystem))
-    .sort();
-  const exported = metas.flatMap((ecosystem) => {
-    const data = indexRecordTexts(osvDir, ecosystem);
-    return data === undefined ? [] : [{ ecosystem, data }];
-  });
+  // The key comes from each index's first line only; the records are read when the layout is missing.
+  const metas = osvStatus(osvDir).filter((meta) => wanted === undefined || wanted.has(meta.ecosystem));
   const key = createHash('sha256')
-    .update(JSON.stringify(exported.map(({ ecosystem, data }) => [ecosystem, data.meta.records, data.meta.lastModified, data.meta.importedAt])))
+    .update(JSON.stringify(metas.map((meta) => [meta.ecosystem, meta.records, meta.lastModified, meta.importedAt])))
     .digest('hex')
     .slice(0, 16);
   const dir = path.join(cacheDir, key);
   if (existsSync(path.join(dir, 'complete'))) return dir;
+  const exported = metas.flatMap(({ ecosystem }) => {
+    const data = indexRecordTexts(osvDir, ecosystem);
+    return data === undefined ? [] : [{ ecosystem, data }];
+  });
   const temp = `${dir}.tmp-${process.pid}`;
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp, { recursive: true });
@@ -151,11 +149,13 @@ export interface OsvScannerOptions {
  */
 export function osvScannerSource(options: OsvScannerOptions): VulnerabilitySource {
   const binary = options.binary ?? process.env.SIEVE_OSV_SCANNER ?? 'osv-scanner';
+  // Laid out once per run: every target of the run matches against the same data.
+  let database: string | undefined;
   return {
     kind: 'osv-scanner',
     async lookup(packages, context) {
       if (!context.checkoutDir) throw new SieveError('SIEVE_OSV', 'osv-scanner needs a checkout directory');
-      const database = osvScannerDatabase(options.osvDir, options.cacheDir);
+      database ??= osvScannerDatabase(options.osvDir, options.cacheDir);
       const result: RunResult = await run(
         binary,
         ['scan', 'source', '--offline', '--no-call-analysis=all', '--all-vulns', '--format', 'json', '--verbosity', 'error', '-r', context.checkoutDir],
