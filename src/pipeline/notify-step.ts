@@ -92,13 +92,7 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
     }
     const pendingIds = pendingNotifications(store.db, channel.id);
     if (pendingIds.length === 0) continue;
-    // As judged now: what was fixed or suppressed (a triage decision) before it could be sent is not told.
-    const findings = pendingIds.map((id) => store.judgedFinding(id, request.at)).filter((finding): finding is StoredFinding => finding !== undefined);
-    const gone = findings.filter((finding) => finding.state !== 'open').map((finding) => finding.id);
-    if (gone.length) markSent(store.db, channel.id, gone, request.at, 'fixed before delivery');
-    const silenced = findings.filter((finding) => finding.state === 'open' && finding.suppression).map((finding) => finding.id);
-    if (silenced.length) markSent(store.db, channel.id, silenced, request.at, 'suppressed before delivery');
-    const open = findings.filter((finding) => finding.state === 'open' && !finding.suppression);
+    const open = stillAlerting(store, channel.id, pendingIds, request.at);
     if (open.length === 0) continue;
     try {
       const alreadyFiled = sentFindings(store.db, channel.id);
@@ -133,6 +127,25 @@ export async function deliverNotifications(request: NotifyRequest): Promise<Noti
 }
 
 /**
+ * The queued findings that still alert, as judged now. What was fixed, removed or suppressed (a
+ * triage decision) before it could be sent is marked done for the channel and not told.
+ */
+function stillAlerting(store: Store, channelId: string, ids: readonly string[], at: string): StoredFinding[] {
+  const open: StoredFinding[] = [];
+  const gone: string[] = [];
+  const silenced: string[] = [];
+  for (const id of ids) {
+    const finding = store.judgedFinding(id, at);
+    if (finding === undefined || finding.state !== 'open') gone.push(id);
+    else if (finding.suppression) silenced.push(id);
+    else open.push(finding);
+  }
+  if (gone.length) markSent(store.db, channelId, gone, at, 'fixed before delivery');
+  if (silenced.length) markSent(store.db, channelId, silenced, at, 'suppressed before delivery');
+  return open;
+}
+
+/**
  * One request per recorded delivery, each marked sent as soon as it is acknowledged. The first
  * failure stops this channel for the run: what is left stays pending for the next.
  */
@@ -142,13 +155,7 @@ async function deliverToWebhook(store: Store, channel: Extract<Channel, { kind: 
   if (deliveries.length === 0) return undefined;
   let sent = 0;
   for (const [index, delivery] of deliveries.entries()) {
-    // As judged now: what was fixed or suppressed (a triage decision) before it could be sent is not told.
-    const findings = delivery.findingIds.map((id) => store.judgedFinding(id, request.at)).filter((finding): finding is StoredFinding => finding !== undefined);
-    const gone = delivery.findingIds.filter((id) => !findings.some((finding) => finding.id === id && finding.state === 'open'));
-    if (gone.length) markSent(store.db, channel.id, gone, request.at, 'fixed before delivery');
-    const silenced = findings.filter((finding) => finding.state === 'open' && finding.suppression).map((finding) => finding.id);
-    if (silenced.length) markSent(store.db, channel.id, silenced, request.at, 'suppressed before delivery');
-    const open = findings.filter((finding) => finding.state === 'open' && !finding.suppression);
+    const open = stillAlerting(store, channel.id, delivery.findingIds, request.at);
     if (open.length === 0) continue;
     try {
       await sendDigest({ url: channel.url, format: channel.format, findings: open, runId: request.runId, deliveryId: delivery.id });
