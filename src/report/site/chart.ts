@@ -27,16 +27,7 @@ export function trendChart(trend: Array<{ at: string; open: number }>): string {
   const y = (open: number): number => PAD.top + plotH - (open / top) * plotH;
   const coords = points.map((point) => `${x(point.time).toFixed(1)},${y(point.open).toFixed(1)}`);
 
-  const grid = [0, 0.5, 1]
-    .map((fraction) => {
-      const value = Math.round(top * fraction);
-      const gy = y(value).toFixed(1);
-      return `<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${gy}" y2="${gy}"/><text x="${PAD.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle">${value}</text>`;
-    })
-    .join('');
-  const labels =
-    `<text x="${PAD.left}" y="${HEIGHT - 10}" text-anchor="start">${escapeHtml(first.at.slice(0, 10))}</text>` +
-    (points.length > 1 ? `<text x="${WIDTH - PAD.right}" y="${HEIGHT - 10}" text-anchor="end">${escapeHtml(last.at.slice(0, 10))}</text>` : '');
+  const { grid, labels } = axes(top, y, first.at, points.length > 1 ? last.at : undefined);
   const line = points.length > 1 ? `<polyline class="line" points="${coords.join(' ')}"/>` : '';
   const dot = `<circle class="dot" cx="${x(last.time).toFixed(1)}" cy="${y(last.open).toFixed(1)}" r="4"/>`;
   const summary = `Open findings from ${first.at.slice(0, 10)} (${first.open}) to ${last.at.slice(0, 10)} (${last.open}), highest ${maxOpen}.`;
@@ -56,6 +47,21 @@ export function trendChart(trend: Array<{ at: string; open: number }>): string {
     '</svg>',
     `<details><summary>Trend as a table (latest ${Math.min(30, points.length)} scans)</summary><div class="table-wrap"><table><thead><tr><th scope="col">Scan</th><th scope="col" class="n">Open</th></tr></thead><tbody>${rows}</tbody></table></div></details>`,
   ].join('\n');
+}
+
+/** Grid lines at 0, half and the top with their values, and the first (and last) date below. */
+function axes(top: number, y: (value: number) => number, firstAt: string, lastAt: string | undefined): { grid: string; labels: string } {
+  const grid = [0, 0.5, 1]
+    .map((fraction) => {
+      const value = Math.round(top * fraction);
+      const gy = y(value).toFixed(1);
+      return `<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${gy}" y2="${gy}"/><text x="${PAD.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle">${value}</text>`;
+    })
+    .join('');
+  const labels =
+    `<text x="${PAD.left}" y="${HEIGHT - 10}" text-anchor="start">${escapeHtml(firstAt.slice(0, 10))}</text>` +
+    (lastAt !== undefined ? `<text x="${WIDTH - PAD.right}" y="${HEIGHT - 10}" text-anchor="end">${escapeHtml(lastAt.slice(0, 10))}</text>` : '');
+  return { grid, labels };
 }
 
 function niceCeiling(value: number): number {
@@ -103,16 +109,7 @@ export function stackedTrendChart(trend: Array<{ at: string; counts: Record<Seve
     areas.push(`<polygon class="area-${severity}" points="${path}"><title>${escapeHtml(severity)}</title></polygon>`);
   }
   const line = `<polyline class="total" points="${series.map((point, i) => `${xs[i]!.toFixed(1)},${y(total(point.counts)).toFixed(1)}`).join(' ')}"/>`;
-  const grid = [0, 0.5, 1]
-    .map((fraction) => {
-      const value = Math.round(top * fraction);
-      const gy = y(value).toFixed(1);
-      return `<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${gy}" y2="${gy}"/><text x="${PAD.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle">${value}</text>`;
-    })
-    .join('');
-  const labels =
-    `<text x="${PAD.left}" y="${HEIGHT - 10}" text-anchor="start">${escapeHtml(first.at.slice(0, 10))}</text>` +
-    (points.length > 1 ? `<text x="${WIDTH - PAD.right}" y="${HEIGHT - 10}" text-anchor="end">${escapeHtml(last.at.slice(0, 10))}</text>` : '');
+  const { grid, labels } = axes(top, y, first.at, points.length > 1 ? last.at : undefined);
   const now = STACK.map((severity) => `${last.counts[severity] ?? 0} ${severity}`).join(', ');
   const summary = `Open findings by severity from ${first.at.slice(0, 10)} (${total(first.counts)}) to ${last.at.slice(0, 10)} (${total(last.counts)}: ${now}), highest ${maxOpen}.`;
   const legend = `<ul class="legend">${STACK.map((severity) => `<li><span class="swatch swatch-${severity}"></span>${escapeHtml(severity)} ${last.counts[severity] ?? 0}</li>`).join('')}</ul>`;
