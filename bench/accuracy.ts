@@ -11,8 +11,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findTool } from '../test/helpers/tools.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const osvDb = resolve(root, '../shared/osv-db');
@@ -116,13 +117,6 @@ function makeRepositories(dir: string): string[] {
   return made;
 }
 
-function findTool(name: string): string | undefined {
-  for (const dir of [join(root, '.tools/bin'), ...(process.env.PATH ?? '').split(delimiter)]) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
 function timed<T>(run: () => T): { value: T; seconds: number } {
   const started = performance.now();
   const value = run();
@@ -143,7 +137,7 @@ interface SieveFinding {
 const normalName = (ecosystem: string, name: string) => (ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name);
 
 export async function bench(): Promise<void> {
-  const scanner = findTool('osv-scanner');
+  const scanner = findTool('osv-scanner', [join(root, '.tools/bin/osv-scanner')]);
   if (!scanner) {
     console.log('osv-scanner not found (run scripts/install-test-tools.sh): skipped');
     return;

@@ -7,11 +7,12 @@
  * the (package, version, advisory) results both ways and prints both wall times.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
+import { findTool } from '../test/helpers/tools.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const osvDb = resolve(root, '../shared/osv-db');
@@ -92,21 +93,12 @@ function makeRepositories(dir: string): string[] {
   return made;
 }
 
-function findTool(name: string): string | undefined {
-  const fromEnv = process.env[`SIEVE_${name.toUpperCase().replace(/-/g, '_')}`];
-  if (fromEnv) return fromEnv;
-  for (const dir of [join(root, '.tools/bin'), ...(process.env.PATH ?? '').split(delimiter)]) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
 type Triple = string;
 const triple = (ecosystem: string, name: string, version: string, id: string): Triple =>
   `${ecosystem} ${ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name}@${ecosystem === 'Go' ? version.replace(/^v/, '') : version} ${id}`;
 
 export async function bench(): Promise<void> {
-  const scanner = findTool('osv-scanner');
+  const scanner = findTool('osv-scanner', [join(root, '.tools/bin/osv-scanner')]);
   if (!scanner) {
     console.log('osv-scanner not found (run scripts/install-test-tools.sh): skipped');
     return;
