@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sieve, sharedDir } from '../helpers/cli.js';
+import { finishedRunDir, sharedDir, sieve } from '../helpers/cli.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -45,11 +45,7 @@ withTools('every analyzer preset, run for real on planted problems', () => {
       cwd: root,
       env: { PATH: `${path}:${process.env.PATH ?? ''}`, SIEVE_NOW: `2026-11-${String(day).padStart(2, '0')}T03:00:00Z` },
     });
-    const runDir = result.stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; runDir?: string })
-      .find((entry) => entry.msg === 'scan finished')?.runDir ?? '';
+    const runDir = finishedRunDir(result.stderr);
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as {
       targets: Array<{ status: string; errors: string[]; counts: Record<string, number> }>;
     };

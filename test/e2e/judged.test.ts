@@ -8,7 +8,7 @@ import { strToU8, zipSync } from 'fflate';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sieve, sieveAsync } from '../helpers/cli.js';
+import { finishedRunDir, sieve, sieveAsync } from '../helpers/cli.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { fakeServer, reply } from '../notify/fake-server.js';
 
@@ -78,12 +78,7 @@ describe('one judged finding across every output', () => {
 
   async function scan(now: string) {
     const result = await sieveAsync(['scan', '--targets', config, '--rules', rulesDir, '--osv-db', osvDb, '--home', home, '--json'], { cwd: root, env: { SIEVE_NOW: now } });
-    const finished = result.stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; runDir?: string })
-      .find((entry) => entry.msg === 'scan finished');
-    const runDir = finished?.runDir ?? '';
+    const runDir = finishedRunDir(result.stderr);
     const newItems = existsSync(join(runDir, 'new.json')) ? (JSON.parse(readFileSync(join(runDir, 'new.json'), 'utf8')) as Listed[]) : [];
     const codeScanning = JSON.parse(readFileSync(join(runDir, 'targets', 'app', 'code-scanning.sarif'), 'utf8')) as {
       runs: Array<{ results: Array<{ properties: Record<string, string>; suppressions?: Array<{ status: string; justification: string }> }> }>;

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedDir, sieve } from '../helpers/cli.js';
+import { finishedRunDir, repoRoot, sharedDir, sieve } from '../helpers/cli.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -35,12 +35,7 @@ withScanner('osv-scanner as the vulnerability source, against the offline index'
       cwd: root,
       env: { ...env, SIEVE_NOW: `2026-11-${String(day).padStart(2, '0')}T03:00:00Z` },
     });
-    const finished = result.stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; runDir?: string })
-      .find((entry) => entry.msg === 'scan finished');
-    const summary = JSON.parse(readFileSync(join(finished?.runDir ?? '', 'summary.json'), 'utf8')) as {
+    const summary = JSON.parse(readFileSync(join(finishedRunDir(result.stderr), 'summary.json'), 'utf8')) as {
       targets: Array<{ status: string; errors: string[]; counts: Record<string, number> }>;
     };
     const open = JSON.parse(sieve(['findings', '--home', home, '--state', 'open', '--format', 'json'], { cwd: root }).stdout) as StoredFinding[];

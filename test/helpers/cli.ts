@@ -47,3 +47,13 @@ export function sieveAsync(args: string[], options: { cwd?: string; env?: Record
     });
   });
 }
+
+/** The run folder a `sieve scan --json` names in its "scan finished" line, or '' when there is none. */
+export function finishedRunDir(stderr: string): string {
+  const finished = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg: string; runDir?: string })
+    .find((entry) => entry.msg === 'scan finished');
+  return finished?.runDir ?? '';
+}
