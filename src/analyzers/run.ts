@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../model/errors.js';
+import { safeName } from '../model/safe-name.js';
 import { run } from '../exec/run.js';
 import { presets } from './registry.js';
 import type { AnalyzerPreset, AnalyzerRun, PresetCommand, ResolvedAnalyzer } from './types.js';
@@ -39,7 +40,7 @@ export async function runAnalyzer(
   let workDir: string;
   let command: PresetCommand;
   try {
-    workDir = await mkdtemp(path.join(options.tempDir, `${analyzer.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
+    workDir = await mkdtemp(path.join(options.tempDir, `${safeName(analyzer.name)}-`));
     command = await buildCommand(analyzer, checkoutDir, workDir);
   } catch (error) {
     return fail(`${analyzer.name} could not be prepared: ${errorMessage(error)}`);

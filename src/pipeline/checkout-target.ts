@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { checkoutDirectory, CheckoutError, isLocalGitRepository, openCommit, type Checkout, type GitCommitView } from '../checkout/clone.js';
 import type { ResolvedRef } from '../checkout/refs.js';
 import { isRemoteUrl, type TargetConfig } from '../config/load.js';
+import { safeName } from '../model/safe-name.js';
 
 export interface TargetCheckout extends Checkout {
   /** SBOM targets: the SBOM file. */
@@ -37,7 +38,7 @@ export async function checkoutTarget(target: TargetConfig, home: string, options
       });
       const checkout: TargetCheckout = { dir: '', commit: git.commit, ref: git.ref, git };
       if (options.needsFiles || needsWorktree(target)) {
-        const dir = join(home, 'cache', 'worktrees', target.key.replace(/[^A-Za-z0-9._-]/g, '_'));
+        const dir = join(home, 'cache', 'worktrees', safeName(target.key));
         try {
           await git.materialise(dir);
         } catch (error) {

@@ -29,6 +29,7 @@ import { deliverAlerts } from './alerts-step.js';
 import type { Policy } from '../model/judgement.js';
 import { coveredByAny, describeScope, scopeFile } from '../model/scope.js';
 import { codeCategory, dependencyCategory } from '../report/code-scanning.js';
+import { safeName } from '../model/safe-name.js';
 
 export interface ScanRequest {
   config: Config;
@@ -730,10 +731,6 @@ function runFiles<T>(what: string, runDir: string, write: () => T): T {
     if (!(typeof code === 'string' && code.startsWith('E'))) throw error;
     throw new SieveError('SIEVE_WRITE', `cannot write the run's ${what} in ${runDir}: ${outputErrorMessage(error)}; the results are stored, and undelivered alerts go into the next run's new.json`, { cause: error });
   }
-}
-
-export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 function toSummary(target: TargetConfig, record: TargetScanRecord, warnings: string[]): TargetSummary {
