@@ -6,7 +6,7 @@ import { SieveError } from '../model/errors.js';
 import { baseEcosystem, normalizePackageName } from '../model/package-name.js';
 import { purlFor } from '../model/purl.js';
 import type { OsvProvenance } from '../model/records.js';
-import { isEcosystem, type Finding, type Package } from '../model/types.js';
+import { fromRegistry, isEcosystem, type Finding, type Package, type StageFailure } from '../model/types.js';
 import { baseEnvironment, run, type RunResult } from '../exec/run.js';
 import { indexRecordTexts, osvStatus, recordProblem } from './db.js';
 import { findingsForMatch } from './match.js';
@@ -42,7 +42,7 @@ export function parseOsvScannerOutput(
   text: string,
   checkoutDir: string,
   inventory: readonly Package[] = [],
-): { findings: Finding[]; problems: string[]; provenance: OsvProvenance } {
+): { findings: Finding[]; problems: string[]; provenance: OsvProvenance; readFiles: Set<string> } {
   let output: ScannerOutput;
   try {
     output = JSON.parse(text) as ScannerOutput;
@@ -54,10 +54,12 @@ export function parseOsvScannerOutput(
   const findings: Finding[] = [];
   const problems: string[] = [];
   const perEcosystem = new Map<string, Set<string>>();
+  const readFiles = new Set<string>();
   for (const result of output.results ?? []) {
     const source = result.source?.path ?? '';
     const relative = path.isAbsolute(source) ? path.relative(checkoutDir, source) : source;
     const location = relative.split(path.sep).join('/');
+    readFiles.add(location);
     for (const entry of result.packages ?? []) {
       const { name, version, ecosystem } = entry.package ?? {};
       if (!name || version === undefined || !ecosystem) continue;
@@ -90,7 +92,7 @@ export function parseOsvScannerOutput(
   }
   const provenance: OsvProvenance = { source: 'osv-scanner', ecosystems: {} };
   for (const [ecosystem, ids] of perEcosystem) provenance.ecosystems[ecosystem] = { records: ids.size };
-  return { findings, problems, provenance };
+  return { findings, problems, provenance, readFiles };
 }
 
 /**
@@ -158,7 +160,8 @@ export function osvScannerSource(options: OsvScannerOptions): VulnerabilitySourc
       database ??= osvScannerDatabase(options.osvDir, options.cacheDir);
       const result: RunResult = await run(
         binary,
-        ['scan', 'source', '--offline', '--no-call-analysis=all', '--all-vulns', '--format', 'json', '--verbosity', 'error', '-r', context.checkoutDir],
+        // --all-packages: every file osv-scanner read is in its output, vulnerable or not.
+        ['scan', 'source', '--offline', '--no-call-analysis=all', '--all-vulns', '--all-packages', '--format', 'json', '--verbosity', 'error', '-r', context.checkoutDir],
         {
           timeoutMs: options.timeoutMs ?? 10 * 60_000,
           env: baseEnvironment({ OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY: database, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }),
@@ -170,10 +173,19 @@ export function osvScannerSource(options: OsvScannerOptions): VulnerabilitySourc
         const stderr = result.stderr.trim().split('\n').slice(-5).join('\n');
         throw new SieveError('SIEVE_EXEC', `${binary} exited with code ${result.exitCode}${stderr ? `: ${stderr}` : ''}`);
       }
-      if (result.exitCode === 128 && result.stdout.trim() === '') {
-        return { findings: [], problems: [], provenance: { source: 'osv-scanner', ecosystems: {} } };
-      }
-      return parseOsvScannerOutput(result.stdout, context.checkoutDir, packages);
+      const parsed =
+        result.exitCode === 128 && result.stdout.trim() === ''
+          ? { findings: [], problems: [], provenance: { source: 'osv-scanner' as const, ecosystems: {} }, readFiles: new Set<string>() }
+          : parseOsvScannerOutput(result.stdout, context.checkoutDir, packages);
+      // A lockfile Sieve read and osv-scanner did not (a format it does not know) was not checked:
+      // its findings stay as they were, never fixed for want of a result.
+      const unread = [...new Set(packages.filter(fromRegistry).map((pkg) => pkg.location.path))].filter((file) => !parsed.readFiles.has(file)).sort();
+      const keepOpen = unread.map((lockfile): StageFailure => ({
+        stage: 'osv',
+        scope: { kind: 'dependencies', lockfile },
+        message: `osv-scanner did not read ${lockfile}: its findings stay as they were`,
+      }));
+      return { findings: parsed.findings, problems: parsed.problems, provenance: parsed.provenance, keepOpen };
     },
   };
 }

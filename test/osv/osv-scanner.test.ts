@@ -37,6 +37,16 @@ describe('osvScannerSource', () => {
     });
   });
 
+  it('keeps open what osv-scanner did not read: a lockfile Sieve read and osv-scanner left out', async () => {
+    const read = { ...pkg('npm', 'lodash', '4.17.15'), location: { path: 'app/package-lock.json', line: 3 } };
+    const unread = { ...pkg('GitHub Actions', 'actions/checkout', 'v2'), location: { path: '.github/workflows/ci.yml', line: 9 } };
+    const result = await osvScannerSource(scannerOptions()).lookup([read, unread], { checkoutDir: checkout });
+    expect(result.findings.map((finding) => finding.location.path)).toEqual(['app/package-lock.json']);
+    expect(result.keepOpen).toEqual([
+      { stage: 'osv', scope: { kind: 'dependencies', lockfile: '.github/workflows/ci.yml' }, message: 'osv-scanner did not read .github/workflows/ci.yml: its findings stay as they were' },
+    ]);
+  });
+
   it('a scanner that fails fails the lookup with its stderr', async () => {
     const failing = mkdtempSync(path.join(os.tmpdir(), 'sieve-osv-scanner-fail-'));
     writeFileSync(path.join(failing, 'fail'), '');
